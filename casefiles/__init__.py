@@ -1,0 +1,81 @@
+"""Casefiles: one trustworthy case file per person punished for what they said."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS, Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type[Config] | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application. No I/O beyond reading configuration; no migrations; never exits."""
+    if config is None:
+        config = os.environ.get("CASEFILES_ENV", "development")
+    config_class = CONFIGS[config] if isinstance(config, str) else config
+    config_class.validate()
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=config_class.INSTANCE_PATH,
+    )
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    from casefiles import web
+    from casefiles.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=web.select_locale,
+        default_translation_directories=str(ROOT / "casefiles" / "translations"),
+    )
+    web.init_app(app)
+    _register_models()
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    """The embedded database's folder must exist before SQLite can create the file (the one I/O here)."""
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _register_models() -> None:
+    """Import every model so the metadata is complete (migrations, create_all)."""
+    import casefiles.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from casefiles.auth.views import bp as auth_bp
+    from casefiles.cases.views import bp as cases_bp
+    from casefiles.institutions.views import bp as institutions_bp
+    from casefiles.web import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(cases_bp, url_prefix="/staff")
+    app.register_blueprint(institutions_bp, url_prefix="/staff/institutions")
+
+
+def _register_cli(app: Flask) -> None:
+    from casefiles.auth.cli import users_cli
+    from casefiles.demo import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

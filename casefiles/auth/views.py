@@ -1,0 +1,154 @@
+"""Login, logout, one's own account, and the administrators' user management."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from casefiles.auth import services
+from casefiles.auth.forms import LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
+from casefiles.auth.models import User
+from casefiles.auth.passwords import verify_password
+from casefiles.authz import Role, public, require_role
+from casefiles.extensions import db, login_manager
+from casefiles.views_common import get_or_404
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(identity: str) -> User | None:
+    """The session carries id:token; a rotated token (logout elsewhere, new password) ends it."""
+    user_id, _sep, token = identity.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_token != token:
+        return None
+    return user
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on our own site: no scheme, no host, no backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login() -> ResponseReturnValue:
+    """Sign in with email and password; one generic message for every failure."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("cases.dashboard"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            services.record_failed_login(form.email.data)
+            db.session.commit()
+            flash(_("That email and password do not match an active account."), "error")
+            return render_template("auth/login.html", form=form), 200
+        session.clear()  # a fresh session at login
+        login_user(user)
+        services.record_login(user)
+        db.session.commit()
+        return redirect(safe_next(form.next.data) or url_for("cases.dashboard"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> ResponseReturnValue:
+    """Sign out of this browser."""
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/staff/account", methods=["GET", "POST"])
+def account() -> ResponseReturnValue:
+    """Change one's own password (ends the other sessions)."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("That is not your current password."))
+        else:
+            try:
+                services.set_password(current_user, actor=current_user, password=form.new_password.data)
+            except services.AccountError as error:
+                form.new_password.errors.append(str(error.message))
+            else:
+                db.session.commit()
+                login_user(current_user)  # keep this session, with the new token
+                flash(_("Your password is changed. Other sessions have been signed out."), "success")
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.route("/staff/users")
+def users() -> ResponseReturnValue:
+    """Administrators: every account, its role and state."""
+    require_role(Role.ADMIN)
+    people = db.session.scalars(select(User).order_by(User.is_active_flag.desc(), User.name, User.email)).all()
+    return render_template("users/list.html", users=people)
+
+
+@bp.route("/staff/users/new", methods=["GET", "POST"])
+def user_new() -> ResponseReturnValue:
+    """Administrators: create an account."""
+    require_role(Role.ADMIN)
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                actor=current_user,
+                email=form.email.data,
+                password=form.password.data,
+                role=Role(form.role.data),
+                name=form.name.data or "",
+            )
+        except services.AccountError as error:
+            getattr(form, error.field or "email").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Account created for %(email)s.", email=user.email), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("users/form.html", form=form, user=None)
+
+
+@bp.route("/staff/users/<int:user_id>/edit", methods=["GET", "POST"])
+def user_edit(user_id: int) -> ResponseReturnValue:
+    """Administrators: change a name, role or active flag."""
+    require_role(Role.ADMIN)
+    user = get_or_404(User, user_id)
+    form = UserEditForm(
+        obj=None if request.method == "POST" else user,
+        data=None
+        if request.method == "POST"
+        else {"name": user.name, "role": user.role.value, "active": user.is_active},
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user,
+                actor=current_user,
+                name=form.name.data or "",
+                role=Role(form.role.data),
+                active=bool(form.active.data),
+            )
+        except services.AccountError as error:
+            form.role.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Account updated."), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("users/form.html", form=form, user=user)

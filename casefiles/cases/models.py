@@ -1,0 +1,212 @@
+"""A case file and what hangs off it: sanctions, timeline events, deadlines, tags and assignments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casefiles.auth.models import User
+from casefiles.dates import PartialDate
+from casefiles.db import Base, TimestampMixin
+from casefiles.enums import CaseStatus, EventKind, Outcome, Priority, SanctionType
+from casefiles.institutions.models import Institution
+from casefiles.people.models import Person
+
+case_tags = Table(
+    "case_tags",
+    Base.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+case_assignments = Table(
+    "case_assignments",
+    Base.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(Base):
+    """A free label on cases, stored lowercase."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)
+
+
+class Case(TimestampMixin, Base):
+    """One case file: a person (or group) punished for what they said."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_updated", "status", "updated_at"),
+        Index("ix_cases_archived_updated", "archived_at", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=CaseStatus.INTAKE.value)
+    outcome: Mapped[str] = mapped_column(String(20), nullable=False, default=Outcome.ONGOING.value, index=True)
+    priority: Mapped[str] = mapped_column(String(20), nullable=False, default=Priority.NORMAL.value)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id", ondelete="RESTRICT"), index=True)
+    speech_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    speech_platform: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    speech_url: Mapped[str] = mapped_column(String(2000), nullable=False, default="")
+    speech_date: Mapped[date | None] = mapped_column(Date)
+    speech_date_precision: Mapped[str | None] = mapped_column(String(5))
+    public_summary: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    private_notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    published: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    public_slug: Mapped[str | None] = mapped_column(String(80), unique=True)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    institution: Mapped[Institution | None] = relationship(lazy="joined")
+    people: Mapped[list[Person]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Person.position, Person.id"
+    )
+    sanctions: Mapped[list[Sanction]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Sanction.date, Sanction.id"
+    )
+    events: Mapped[list[Event]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Event.date, Event.id"
+    )
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Task.done, Task.due_date, Task.id"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=case_tags, order_by="Tag.name")
+    assignees: Mapped[list[User]] = relationship(secondary=case_assignments, order_by="User.name")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def status_enum(self) -> CaseStatus:
+        return CaseStatus(self.status)
+
+    @property
+    def outcome_enum(self) -> Outcome:
+        return Outcome(self.outcome)
+
+    @property
+    def priority_enum(self) -> Priority:
+        return Priority(self.priority)
+
+    @property
+    def speech_when(self) -> PartialDate | None:
+        return PartialDate.from_columns(self.speech_date, self.speech_date_precision)
+
+    @property
+    def reference(self) -> str:
+        """The identifier staff quote: their own reference if imported, else CF-<id>."""
+        return self.external_ref or f"CF-{self.id:05d}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id}>"
+
+
+class Sanction(TimestampMixin, Base):
+    """A sanction imposed on the person: type, by whom, when, for how long, and the appeal deadline."""
+
+    __tablename__ = "sanctions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    type: Mapped[str] = mapped_column(String(30), nullable=False)
+    imposed_by: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    date: Mapped[date | None] = mapped_column(Date)
+    date_precision: Mapped[str | None] = mapped_column(String(5))
+    duration: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    appeal_deadline: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    case: Mapped[Case] = relationship(back_populates="sanctions")
+
+    @property
+    def type_enum(self) -> SanctionType:
+        return SanctionType(self.type)
+
+    @property
+    def when(self) -> PartialDate | None:
+        return PartialDate.from_columns(self.date, self.date_precision)
+
+
+class Event(TimestampMixin, Base):
+    """A dated event on the case timeline; public only when marked so."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_case_date", "case_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default=EventKind.OTHER.value)
+    date: Mapped[date] = mapped_column(Date, nullable=False)
+    date_precision: Mapped[str] = mapped_column(String(5), nullable=False, default="day")
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+    @property
+    def kind_enum(self) -> EventKind:
+        return EventKind(self.kind)
+
+    @property
+    def when(self) -> PartialDate:
+        return PartialDate.from_columns(self.date, self.date_precision)  # type: ignore[return-value]
+
+
+class Task(TimestampMixin, Base):
+    """A deadline or task; a sanction's appeal deadline is kept as one."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_done_due", "done", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    done: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sanction_id: Mapped[int | None] = mapped_column(ForeignKey("sanctions.id", ondelete="CASCADE"), unique=True)
+
+    case: Mapped[Case] = relationship(back_populates="tasks")
+    owner: Mapped[User | None] = relationship()
+    sanction: Mapped[Sanction | None] = relationship()
+
+    @property
+    def is_appeal_deadline(self) -> bool:
+        return self.sanction_id is not None
+
+
+class CaseSearchToken(Base):
+    """Inverted index of the words of a case (names, summary, notes...), for fast portable search."""
+
+    __tablename__ = "case_search_tokens"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, index=True)

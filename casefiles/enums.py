@@ -1,0 +1,200 @@
+"""Every enumeration of the field, with stable string values and translated labels in one place."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class LabelledEnum(enum.Enum):
+    """An enum whose members carry a translated label."""
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[self])
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs for a select field, labels translated at render time."""
+        return [(member.value, LABELS[member]) for member in cls]  # type: ignore[misc]
+
+    @classmethod
+    def coerce(cls, value: object) -> LabelledEnum | None:
+        """The member for a value, or None."""
+        if isinstance(value, cls):
+            return value
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+
+class PersonCategory(LabelledEnum):
+    STUDENT = "student"
+    MEDICAL_TRAINEE = "medical_trainee"
+    PHYSICIAN = "physician"
+    NURSE = "nurse"
+    TEACHER = "teacher"
+    SCHOOL_PRINCIPAL = "school_principal"
+    PROFESSOR = "professor"
+    LAWYER = "lawyer"
+    JOURNALIST = "journalist"
+    ARTIST = "artist"
+    ELECTED_OFFICIAL = "elected_official"
+    PUBLIC_SERVANT = "public_servant"
+    ACTIVIST = "activist"
+    HUMAN_RIGHTS_DEFENDER = "human_rights_defender"
+    OTHER = "other"
+
+
+class NameConsent(LabelledEnum):
+    """What the person agreed may be shown publicly."""
+
+    FULL_NAME = "full_name"
+    INITIALS = "initials"
+    PSEUDONYM = "pseudonym"
+    NONE = "none"
+
+
+class InstitutionKind(LabelledEnum):
+    UNIVERSITY = "university"
+    SCHOOL_BOARD = "school_board"
+    HEALTH_AUTHORITY = "health_authority"
+    REGULATOR = "regulator"
+    EMPLOYER = "employer"
+    LEGISLATURE = "legislature"
+    POLITICAL_PARTY = "political_party"
+    POLICE = "police"
+    GOVERNMENT = "government"
+    OTHER = "other"
+
+
+class SanctionType(LabelledEnum):
+    INVESTIGATION = "investigation"
+    REPRIMAND = "reprimand"
+    SUSPENSION = "suspension"
+    TERMINATION = "termination"
+    EXPULSION = "expulsion"
+    CENSURE = "censure"
+    REMOVAL = "removal"
+    FINE = "fine"
+    ARREST = "arrest"
+    LICENCE_REVOKED = "licence_revoked"
+    HIRING_RESCINDED = "hiring_rescinded"
+    HARASSMENT = "harassment"
+    OTHER = "other"
+
+
+class CaseStatus(LabelledEnum):
+    INTAKE = "intake"
+    ACTIVE = "active"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    DECLINED = "declined"
+
+
+class Outcome(LabelledEnum):
+    VICTORY = "victory"
+    POSITIVE = "positive"
+    ONGOING = "ongoing"
+    SETBACK = "setback"
+    WITHDRAWN = "withdrawn"
+
+
+class Priority(LabelledEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class EventKind(LabelledEnum):
+    SANCTION = "sanction"
+    APPEAL = "appeal"
+    HEARING = "hearing"
+    DECISION = "decision"
+    REINSTATEMENT = "reinstatement"
+    LAWSUIT = "lawsuit"
+    MEDIA = "media"
+    STATEMENT = "statement"
+    OTHER = "other"
+
+
+class DatePrecision(LabelledEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+LABELS: dict[enum.Enum, object] = {
+    PersonCategory.STUDENT: _l("Student"),
+    PersonCategory.MEDICAL_TRAINEE: _l("Medical trainee"),
+    PersonCategory.PHYSICIAN: _l("Physician"),
+    PersonCategory.NURSE: _l("Nurse"),
+    PersonCategory.TEACHER: _l("Teacher"),
+    PersonCategory.SCHOOL_PRINCIPAL: _l("School principal"),
+    PersonCategory.PROFESSOR: _l("Professor"),
+    PersonCategory.LAWYER: _l("Lawyer"),
+    PersonCategory.JOURNALIST: _l("Journalist"),
+    PersonCategory.ARTIST: _l("Artist"),
+    PersonCategory.ELECTED_OFFICIAL: _l("Elected official"),
+    PersonCategory.PUBLIC_SERVANT: _l("Public servant"),
+    PersonCategory.ACTIVIST: _l("Activist"),
+    PersonCategory.HUMAN_RIGHTS_DEFENDER: _l("Human-rights defender"),
+    PersonCategory.OTHER: _l("Other"),
+    NameConsent.FULL_NAME: _l("Full name"),
+    NameConsent.INITIALS: _l("Initials only"),
+    NameConsent.PSEUDONYM: _l("Pseudonym"),
+    NameConsent.NONE: _l("Not shown at all"),
+    InstitutionKind.UNIVERSITY: _l("University or college"),
+    InstitutionKind.SCHOOL_BOARD: _l("School board"),
+    InstitutionKind.HEALTH_AUTHORITY: _l("Hospital or health authority"),
+    InstitutionKind.REGULATOR: _l("Professional regulator"),
+    InstitutionKind.EMPLOYER: _l("Employer"),
+    InstitutionKind.LEGISLATURE: _l("Legislature"),
+    InstitutionKind.POLITICAL_PARTY: _l("Political party"),
+    InstitutionKind.POLICE: _l("Police"),
+    InstitutionKind.GOVERNMENT: _l("Government"),
+    InstitutionKind.OTHER: _l("Other"),
+    SanctionType.INVESTIGATION: _l("Investigation"),
+    SanctionType.REPRIMAND: _l("Reprimand"),
+    SanctionType.SUSPENSION: _l("Suspension"),
+    SanctionType.TERMINATION: _l("Termination"),
+    SanctionType.EXPULSION: _l("Expulsion"),
+    SanctionType.CENSURE: _l("Censure"),
+    SanctionType.REMOVAL: _l("Removal from caucus or role"),
+    SanctionType.FINE: _l("Fine"),
+    SanctionType.ARREST: _l("Arrest and charges"),
+    SanctionType.LICENCE_REVOKED: _l("Licence or residency revoked"),
+    SanctionType.HIRING_RESCINDED: _l("Hiring rescinded"),
+    SanctionType.HARASSMENT: _l("Harassment and doxxing"),
+    SanctionType.OTHER: _l("Other"),
+    CaseStatus.INTAKE: _l("Intake"),
+    CaseStatus.ACTIVE: _l("Active"),
+    CaseStatus.RESOLVED: _l("Resolved"),
+    CaseStatus.CLOSED: _l("Closed"),
+    CaseStatus.DECLINED: _l("Declined"),
+    Outcome.VICTORY: _l("Victory"),
+    # Translators: an outcome announced by advocacy groups, « mouvement positif »
+    Outcome.POSITIVE: _l("Positive movement"),
+    Outcome.ONGOING: _l("Ongoing"),
+    Outcome.SETBACK: _l("Setback"),
+    Outcome.WITHDRAWN: _l("Withdrawn"),
+    Priority.LOW: _l("Low"),
+    Priority.NORMAL: _l("Normal"),
+    Priority.HIGH: _l("High"),
+    Priority.URGENT: _l("Urgent"),
+    EventKind.SANCTION: _l("Sanction"),
+    EventKind.APPEAL: _l("Appeal"),
+    EventKind.HEARING: _l("Hearing"),
+    EventKind.DECISION: _l("Decision"),
+    EventKind.REINSTATEMENT: _l("Reinstatement"),
+    EventKind.LAWSUIT: _l("Lawsuit"),
+    EventKind.MEDIA: _l("Media coverage"),
+    EventKind.STATEMENT: _l("Statement"),
+    EventKind.OTHER: _l("Other"),
+    DatePrecision.DAY: _l("Exact day"),
+    DatePrecision.MONTH: _l("Month only"),
+    DatePrecision.YEAR: _l("Year only"),
+}

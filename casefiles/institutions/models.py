@@ -1,0 +1,31 @@
+"""Institutions that sanction people: universities, school boards, regulators, legislatures..."""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casefiles.db import Base, TimestampMixin
+from casefiles.enums import InstitutionKind
+
+
+class Institution(TimestampMixin, Base):
+    """A sanctioning body, shared across cases."""
+
+    __tablename__ = "institutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False, default=InstitutionKind.OTHER.value)
+    region: Mapped[str] = mapped_column(String(100), nullable=False, default="", index=True)
+    country: Mapped[str] = mapped_column(String(100), nullable=False, default="Canada")
+
+    @property
+    def kind_enum(self) -> InstitutionKind:
+        return InstitutionKind(self.kind)
+
+    def __repr__(self) -> str:
+        return f"<Institution {self.id}>"
+
+
+Index("ix_institutions_name_lower", func.lower(Institution.name))

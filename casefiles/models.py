@@ -1,0 +1,31 @@
+"""Every model, imported in one place so the metadata is complete."""
+
+from casefiles.audit.models import AuditEntry
+from casefiles.auth.models import User
+from casefiles.cases.models import (
+    Case,
+    CaseSearchToken,
+    Event,
+    Sanction,
+    Tag,
+    Task,
+    case_assignments,
+    case_tags,
+)
+from casefiles.institutions.models import Institution
+from casefiles.people.models import Person
+
+__all__ = [
+    "AuditEntry",
+    "Case",
+    "CaseSearchToken",
+    "Event",
+    "Institution",
+    "Person",
+    "Sanction",
+    "Tag",
+    "Task",
+    "User",
+    "case_assignments",
+    "case_tags",
+]

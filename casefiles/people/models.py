@@ -1,0 +1,69 @@
+"""The people in a case file: who they are, and what their consent lets us show."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casefiles.db import Base, TimestampMixin
+from casefiles.enums import NameConsent, PersonCategory
+
+if TYPE_CHECKING:
+    from casefiles.cases.models import Case
+
+
+class Person(TimestampMixin, Base):
+    """A person in a case; a group case has several."""
+
+    __tablename__ = "people"
+    __table_args__ = (Index("ix_people_category_case", "category", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    legal_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_consent: Mapped[str] = mapped_column(String(20), nullable=False, default=NameConsent.NONE.value)
+    pseudonym: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    pronouns: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+    category: Mapped[str] = mapped_column(String(30), nullable=False, default=PersonCategory.OTHER.value)
+    # Private: never on a public surface.
+    contact_email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+    contact_phone: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+    contact_notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    case: Mapped[Case] = relationship(back_populates="people")
+
+    @property
+    def category_enum(self) -> PersonCategory:
+        return PersonCategory(self.category)
+
+    @property
+    def consent_enum(self) -> NameConsent:
+        return NameConsent(self.name_consent)
+
+    @property
+    def public_name(self) -> str | None:
+        """The name the person's recorded consent allows us to show, or None."""
+        consent = self.consent_enum
+        if consent is NameConsent.FULL_NAME:
+            return self.legal_name
+        if consent is NameConsent.INITIALS:
+            return initials(self.legal_name)
+        if consent is NameConsent.PSEUDONYM and self.pseudonym.strip():
+            return self.pseudonym.strip()
+        return None
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id}>"
+
+
+def initials(name: str) -> str:
+    """'Jeanne-Marie Tremblay' -> 'J.-M. T.'"""
+    parts = []
+    for word in name.split():
+        pieces = [p[0].upper() + "." for p in word.split("-") if p]
+        if pieces:
+            parts.append("-".join(pieces))
+    return " ".join(parts)

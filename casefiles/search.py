@@ -1,0 +1,36 @@
+"""Words of a text, normalised for a portable inverted index: lowercase, accents folded."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[0-9a-z]+")
+MAX_TOKEN = 64
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents: 'Élève' -> 'eleve'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(*texts: str | None) -> set[str]:
+    """The distinct searchable words of the texts."""
+    found: set[str] = set()
+    for text in texts:
+        if text:
+            found.update(word[:MAX_TOKEN] for word in _WORD.findall(fold(text)))
+    return found
+
+
+def query_terms(query: str | None, limit: int = 8) -> list[str]:
+    """The words of a search query, in order, at most `limit` of them."""
+    if not query:
+        return []
+    seen: list[str] = []
+    for word in _WORD.findall(fold(query)):
+        word = word[:MAX_TOKEN]
+        if word not in seen:
+            seen.append(word)
+    return seen[:limit]

@@ -1,0 +1,177 @@
+"""Cross-cutting web plumbing: locale, security headers, session timeouts, error pages, template helpers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from casefiles import enums
+from casefiles.authz import Role, deny_by_default, has_role, public
+from casefiles.dates import PartialDate
+from casefiles.markdown import render_markdown
+
+bp = Blueprint("web", __name__)
+LANG_COOKIE = "lang"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def select_locale() -> str:
+    """The language cookie, then the signed-in user's choice, then Accept-Language, then English."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in languages:
+        return cookie
+    user = getattr(g, "_login_user", None) or (current_user if current_user else None)
+    locale = getattr(user, "locale", None)
+    if locale in languages:
+        return locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.route("/language/<code>")
+@public
+def set_language(code: str) -> ResponseReturnValue:
+    """Switch language and remember it in a cookie."""
+    from casefiles.auth.views import safe_next
+
+    target = safe_next(request.args.get("next")) or url_for("web.home")
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANG_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            httponly=True,
+        )
+    return response
+
+
+@bp.route("/")
+@public
+def home() -> ResponseReturnValue:
+    """The public front door (the public case pages replace this)."""
+    return render_template("home.html")
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> ResponseReturnValue:
+    """Liveness for load balancers."""
+    return {"status": "ok"}
+
+
+def _enforce_session_timeouts() -> ResponseReturnValue | None:
+    """Idle and absolute session timeouts for signed-in users."""
+    if not current_user.is_authenticated:
+        return None
+    now = datetime.now(UTC).timestamp()
+    started = session.get("_started", now)
+    seen = session.get("_seen", now)
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if now - seen > idle or now - started > absolute:
+        logout_user()
+        session.clear()
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    session["_started"] = started
+    session["_seen"] = now
+    return None
+
+
+def _security_headers(response):  # noqa: ANN001, ANN202
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if current_app.config.get("HSTS"):
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if current_user and current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+    headers.setdefault("Vary", "Cookie")
+    return response
+
+
+def _error_page(error: HTTPException) -> ResponseReturnValue:
+    code = error.code or 500
+    return render_template("errors/error.html", code=code, error=error), code
+
+
+def _csrf_error(error: CSRFError) -> ResponseReturnValue:
+    return render_template("errors/error.html", code=400, error=error, csrf=True), 400
+
+
+def _internal_error(error: Exception) -> ResponseReturnValue:
+    from casefiles.extensions import db
+
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    return render_template("errors/error.html", code=500, error=None), 500
+
+
+def display_date(value: object, style: str = "long") -> str:
+    """A date, a partial date or a datetime in the user's language."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, PartialDate):
+        return value.display()
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium")
+    if isinstance(value, date):
+        return format_date(value, style)
+    return str(value)
+
+
+def init_app(app: Flask) -> None:
+    """Wire hooks, error pages and template helpers into the app."""
+    from casefiles.extensions import login_manager
+
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    app.before_request(deny_by_default)
+    app.before_request(_enforce_session_timeouts)
+    app.after_request(_security_headers)
+    for code in (400, 401, 403, 404, 405, 409, 413, 429):
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(500, _internal_error)
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = display_date
+    app.jinja_env.filters["number"] = lambda n: format_decimal(n or 0)
+    app.jinja_env.globals.update(
+        enums=enums,
+        Role=Role,
+        has_role=has_role,
+        current_locale=lambda: str(get_locale() or "en"),
+        today=lambda: date.today(),
+        org_name=lambda: app.config["ORGANIZATION_NAME"],
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")

@@ -1,0 +1,193 @@
+"""Shared fixtures: a real database per test run (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set),
+emptied after every test; the client; login(role); factories."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from casefiles import create_app
+from casefiles.extensions import db
+
+SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "correct horse battery staple 42"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Outside CI a missing tool skips the test; in CI nothing may be skipped."""
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}")
+    pytest.skip(reason)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _database_url(tmp_root: Path) -> str:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_root / f'test-{_worker()}.db'}"
+    url = make_url(base)
+    name = re.sub(r"[^a-z0-9_]", "_", f"{url.database or 'casefiles'}_{_worker()}".lower())
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def tmp_root() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="casefiles-tests-") as root:
+        yield Path(root)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_root: Path) -> str:
+    return _database_url(tmp_root)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str, tmp_root: Path) -> Iterator[None]:
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        if db.session.execute(text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first():
+            db.session.execute(text("DELETE FROM sqlite_sequence"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, Any]:
+    """Override per test module to change configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema: None, database_url: str, tmp_root: Path, app_overrides: dict[str, Any]) -> Iterator[Any]:
+    instance = tmp_root / f"instance-{_worker()}"
+    instance.mkdir(exist_ok=True)
+    config = {"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_STORAGE": str(instance)}
+    config.update(app_overrides)
+    app = create_app("testing", config)
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app: Any) -> Callable[..., Any]:
+    """make_user(role="volunteer", email=None, name="") -> User (committed)."""
+    from casefiles.auth.services import create_user
+    from casefiles.authz import Role
+
+    counter = {"n": 0}
+
+    def _make(role: str = "volunteer", email: str | None = None, name: str = "", password: str = PASSWORD) -> Any:
+        counter["n"] += 1
+        user = create_user(
+            actor=None,
+            email=email or f"{role}{counter['n']}@example.org",
+            password=password,
+            role=Role(role),
+            name=name or f"{role.title()} {counter['n']}",
+        )
+        db.session.commit()
+        return user
+
+    return _make
+
+
+class AuthActions:
+    """login(role) signs a test client in as a new user of that role (flaskr's AuthActions)."""
+
+    def __init__(self, client: Any, make_user: Callable[..., Any]) -> None:
+        self.client = client
+        self.make_user = make_user
+
+    def __call__(self, role: str = "staff", **kwargs: Any) -> Any:
+        user = self.make_user(role, **kwargs)
+        self.as_user(user)
+        return user
+
+    def as_user(self, user: Any, password: str = PASSWORD) -> Any:
+        response = self.client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.data[:500]
+        return response
+
+    def logout(self) -> Any:
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def login(client: Any, make_user: Callable[..., Any]) -> AuthActions:
+    return AuthActions(client, make_user)
+
+
+@pytest.fixture
+def make_case(app: Any) -> Callable[..., Any]:
+    """make_case(**overrides) -> Case with one person and one sanction (committed)."""
+    from casefiles.cases import services
+    from casefiles.dates import PartialDate
+
+    counter = {"n": 0}
+
+    def _make(
+        person: dict | None = None, sanction: dict | None = None, assignees: list | None = None, **values: Any
+    ) -> Any:
+        counter["n"] += 1
+        base = {
+            "title": f"Case {counter['n']}",
+            "status": "active",
+            "outcome": "ongoing",
+            "public_summary": "A fictional summary.",
+            "private_notes": "A fictional private note.",
+            "institution": {"name": "Université Fictive", "kind": "university", "region": "Québec"},
+        }
+        base.update(values)
+        if assignees is not None:
+            base["assignee_ids"] = [u.id for u in assignees]
+        case = services.create_case(
+            actor=None,
+            values=base,
+            person=person if person is not None else {"legal_name": f"Person {counter['n']}", "category": "student"},
+            sanction=sanction
+            if sanction is not None
+            else {"type": "suspension", "date": PartialDate.parse("2023-11-14")},
+        )
+        db.session.commit()
+        return case
+
+    return _make

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Run the whole suite on SQLite, then on a throwaway PostgreSQL server started in a temporary folder.
+# With CI=true nothing may be skipped: a missing PostgreSQL or Chromium is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTEST=(python -m pytest -p no:cacheprovider -n "${TEST_WORKERS:-2}" --dist loadfile)
+
+echo "== Test suite on SQLite"
+env -u TEST_DATABASE_URL "${PYTEST[@]}" tests "$@"
+
+pg_bin=""
+for candidate in /usr/lib/postgresql/*/bin; do
+  [ -x "$candidate/initdb" ] && pg_bin="$candidate"
+done
+if [ -z "$pg_bin" ]; then
+  if [ "${CI:-}" = "true" ]; then echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; fi
+  echo "== PostgreSQL not installed: skipping the second run (CI installs it)"; exit 0
+fi
+
+pg_dir=$(mktemp -d /tmp/casefiles-pg.XXXXXX)
+port=${PG_TEST_PORT:-54329}
+as_pg=()
+if [ "$(id -u)" = "0" ]; then chown postgres: "$pg_dir"; as_pg=(runuser -u postgres --); fi
+cleanup() { "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
+trap cleanup EXIT
+"${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+
+echo "== Test suite on PostgreSQL"
+TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/casefiles_test" "${PYTEST[@]}" tests "$@"
