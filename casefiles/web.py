@@ -23,6 +23,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from casefiles import enums
+from casefiles.audit.display import display_value, field_label
 from casefiles.authz import Role, deny_by_default, has_role, public
 from casefiles.dates import PartialDate
 from casefiles.markdown import render_markdown
@@ -173,5 +174,7 @@ def init_app(app: Flask) -> None:
         current_locale=lambda: str(get_locale() or "en"),
         today=lambda: date.today(),
         org_name=lambda: app.config["ORGANIZATION_NAME"],
+        field_label=field_label,
+        display_value=display_value,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

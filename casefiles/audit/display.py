@@ -1,0 +1,95 @@
+"""How the history shows a field and its values: translated field names, enum labels, dates in the locale."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+from casefiles.dates import PartialDate, PartialDateError
+from casefiles.enums import CaseStatus, EventKind, NameConsent, Outcome, PersonCategory, Priority, SanctionType
+
+FIELD_LABELS: dict[str, Any] = {
+    "title": _l("Title"),
+    "status": _l("Status"),
+    "outcome": _l("Outcome"),
+    "priority": _l("Priority"),
+    "institution_id": _l("Institution"),
+    "speech_text": _l("What was said or done"),
+    "speech_platform": _l("Where"),
+    "speech_url": _l("Link to the speech"),
+    "speech_date": _l("When"),
+    "public_summary": _l("Public summary"),
+    "private_notes": _l("Private notes"),
+    "tags": _l("Tags"),
+    "assignees": _l("Assigned volunteers"),
+    "archived": _l("Archived"),
+    "legal_name": _l("Legal name"),
+    "name_consent": _l("Name shown publicly"),
+    "pseudonym": _l("Pseudonym"),
+    "pronouns": _l("Pronouns"),
+    "category": _l("Category"),
+    "contact_email": _l("Private email"),
+    "contact_phone": _l("Private phone"),
+    "contact_notes": _l("Private contact notes"),
+    "type": _l("Type"),
+    "imposed_by": _l("Imposed by"),
+    "date": _l("Date"),
+    "duration": _l("Duration"),
+    "appeal_deadline": _l("Appeal deadline"),
+    "notes": _l("Notes"),
+    "kind": _l("Kind"),
+    "description": _l("Details"),
+    "is_public": _l("Public"),
+    "due_date": _l("Due date"),
+    "owner_id": _l("Owner"),
+    "done": _l("Done"),
+    "reference": _l("Reference"),
+}
+
+ENUM_BY_FIELD = {
+    "status": CaseStatus,
+    "outcome": Outcome,
+    "priority": Priority,
+    "name_consent": NameConsent,
+    "category": PersonCategory,
+    "type": SanctionType,
+    "kind": EventKind,
+}
+PARTIAL_DATE_FIELDS = {"speech_date", "date"}
+EXACT_DATE_FIELDS = {"due_date", "appeal_deadline"}
+
+
+def field_label(name: str) -> str:
+    """The translated name of a recorded field."""
+    return str(FIELD_LABELS.get(name, name.replace("_", " ").capitalize()))
+
+
+def display_value(name: str, value: Any) -> Any:
+    """A recorded value as a person reads it; unknown values are shown as stored."""
+    if value is None or value == "":
+        return value
+    enum = ENUM_BY_FIELD.get(name)
+    if enum is not None:
+        member = enum.coerce(value)
+        return member.label if member else value
+    if name in PARTIAL_DATE_FIELDS and isinstance(value, str):
+        try:
+            partial = PartialDate.parse(value)
+        except PartialDateError:
+            return value
+        return partial.display() if partial else value
+    if name in EXACT_DATE_FIELDS and isinstance(value, str):
+        try:
+            return format_date(date.fromisoformat(value), "long")
+        except ValueError:
+            return value
+    if name == "owner_id" and isinstance(value, int):
+        from casefiles.auth.models import User
+        from casefiles.extensions import db
+
+        user = db.session.get(User, value)
+        return user.display_name if user else value
+    return value
