@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Index, String, func
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casefiles.db import Base, TimestampMixin
@@ -16,6 +16,8 @@ class Institution(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), nullable=False)
+    # Lowercased, space-collapsed name: finds "Université  fictive" when "université fictive" is typed.
+    name_key: Mapped[str] = mapped_column(String(300), nullable=False, index=True)
     kind: Mapped[str] = mapped_column(String(30), nullable=False, default=InstitutionKind.OTHER.value)
     region: Mapped[str] = mapped_column(String(100), nullable=False, default="", index=True)
     country: Mapped[str] = mapped_column(String(100), nullable=False, default="Canada")
@@ -28,4 +30,6 @@ class Institution(TimestampMixin, Base):
         return f"<Institution {self.id}>"
 
 
-Index("ix_institutions_name_lower", func.lower(Institution.name))
+def institution_key(name: str) -> str:
+    """The comparison form of an institution name."""
+    return " ".join(name.split()).casefold()

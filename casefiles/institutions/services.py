@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from casefiles.audit.services import diff, record
 from casefiles.enums import InstitutionKind
 from casefiles.extensions import db
-from casefiles.institutions.models import Institution
+from casefiles.institutions.models import Institution, institution_key
 
 FIELDS = ("name", "kind", "region", "country")
 
 
 def find_institution(name: str) -> Institution | None:
     """An institution by name, ignoring case and surrounding spaces."""
-    key = " ".join(name.split()).lower()
     return db.session.scalars(
-        select(Institution).where(func.lower(Institution.name) == key).order_by(Institution.id).limit(1)
+        select(Institution).where(Institution.name_key == institution_key(name)).order_by(Institution.id).limit(1)
     ).first()
 
 
@@ -32,6 +31,7 @@ def find_or_create_institution(
         return existing
     institution = Institution(
         name=name,
+        name_key=institution_key(name),
         kind=(InstitutionKind.coerce(kind) or InstitutionKind.OTHER).value,
         region=region.strip(),
         country=(country or "Canada").strip(),
@@ -55,6 +55,7 @@ def update_institution(institution: Institution, *, actor: Any, changes: dict[st
     for field in FIELDS:
         if field in changes:
             setattr(institution, field, changes[field])
+    institution.name_key = institution_key(institution.name)
     delta = diff(before, {f: getattr(institution, f) for f in FIELDS})
     if delta:
         db.session.flush()

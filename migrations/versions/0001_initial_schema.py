@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:01:37.028472
+Create Date: 2026-11-23 01:09:46.306746
 
 """
 from alembic import op
@@ -21,6 +21,7 @@ def upgrade():
     op.create_table('institutions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('name_key', sa.String(length=300), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('region', sa.String(length=100), nullable=False),
     sa.Column('country', sa.String(length=100), nullable=False),
@@ -29,8 +30,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_institutions'))
     )
     with op.batch_alter_table('institutions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_institutions_name_key'), ['name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_institutions_region'), ['region'], unique=False)
-        batch_op.create_index('ix_institutions_name_lower', [sa.text('lower(name)')], unique=False)
 
     op.create_table('tags',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -272,8 +273,8 @@ def downgrade():
     op.drop_table('users')
     op.drop_table('tags')
     with op.batch_alter_table('institutions', schema=None) as batch_op:
-        batch_op.drop_index('ix_institutions_name_lower')
         batch_op.drop_index(batch_op.f('ix_institutions_region'))
+        batch_op.drop_index(batch_op.f('ix_institutions_name_key'))
 
     op.drop_table('institutions')
     # ### end Alembic commands ###
