@@ -1,0 +1,1 @@
+"""Campaigns: petitions, email drives, sign-on letters, rallies, defence funds, media pushes."""

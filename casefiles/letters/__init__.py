@@ -1,0 +1,1 @@
+"""Sign-on letters and their signatory organizations."""

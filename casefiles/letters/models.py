@@ -1,0 +1,55 @@
+"""Sign-on letters and the organizations that signed them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casefiles.campaigns.models import Campaign
+from casefiles.db import Base, TimestampMixin, utcnow
+from casefiles.organizations.models import Organization
+
+
+class Letter(TimestampMixin, Base):
+    """A letter in English and French, to an addressee, signed by (often hundreds of) organizations."""
+
+    __tablename__ = "letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    addressee: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    letter_date: Mapped[date | None] = mapped_column(Date)
+    body_en: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    body_fr: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    campaign: Mapped[Campaign | None] = relationship()
+    signatories: Mapped[list[LetterSignatory]] = relationship(
+        back_populates="letter", cascade="all, delete-orphan", order_by="LetterSignatory.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Letter {self.id}>"
+
+
+class LetterSignatory(Base):
+    """One organization's signature on a letter, in the order signatures were added."""
+
+    __tablename__ = "letter_signatories"
+    __table_args__ = (UniqueConstraint("letter_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), nullable=False)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    letter: Mapped[Letter] = relationship(back_populates="signatories")
+    organization: Mapped[Organization] = relationship(lazy="joined")

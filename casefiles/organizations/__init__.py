@@ -1,0 +1,1 @@
+"""Organizations: partners on cases and campaigns, signatories of letters."""
