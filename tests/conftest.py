@@ -191,3 +191,77 @@ def make_case(app: Any) -> Callable[..., Any]:
         return case
 
     return _make
+
+
+# --- Real browser: a live server on a free port and headless Chromium (mark tests @pytest.mark.browser) ---
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def _live_server_url(_schema: None, database_url: str, tmp_root: Path) -> Iterator[str]:
+    """One threaded WSGI server per test run on the same database as the `app` fixture, with CSRF enforced."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    instance = tmp_root / f"instance-{_worker()}"
+    instance.mkdir(exist_ok=True)
+    live_app = create_app(
+        "testing",
+        {"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_STORAGE": str(instance), "WTF_CSRF_ENABLED": True},
+    )
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with live_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(app: Any, _live_server_url: str) -> str:
+    """Base URL of a live server that sees what tests commit through `app` (tables are emptied after the test)."""
+    return _live_server_url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright, shared by the whole run."""
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright Python package is missing (pip install playwright)")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    except Exception as exc:  # noqa: BLE001 - any launch failure means the tool is unusable here
+        playwright.stop()
+        skip_or_fail(f"Chromium did not start: {exc}")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A fresh browser context and page per test (English, desktop size); base_url is the live server."""
+    context = browser.new_context(base_url=live_server, locale="en-CA", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
