@@ -75,6 +75,12 @@ class Case(TimestampMixin, Base):
     published: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     public_slug: Mapped[str | None] = mapped_column(String(80), unique=True)
+    # Public content in French (English is title / public_summary); empty means "fall back to English".
+    title_fr: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    public_summary_fr: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    featured: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # When the published facts last changed (never moved by private edits, so it reveals nothing).
+    public_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

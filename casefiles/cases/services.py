@@ -417,6 +417,10 @@ def update_person(person: Person, *, actor: Any, values: dict[str, Any]) -> dict
         _touch(person.case)
         _audit("person.update", person.case, actor, person, changes, person.legal_name)
         reindex_case(person.case)
+        if "name_consent" in changes and person.name_consent == NameConsent.NONE.value:
+            from casefiles.public.services import consent_withdrawn
+
+            consent_withdrawn(person, actor=actor)  # a withdrawn consent unpublishes at once
     return changes
 
 

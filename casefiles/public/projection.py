@@ -1,0 +1,245 @@
+"""The explicit public projection of a case: plain published values only, never an ORM object.
+
+Every public surface (pages, feeds, sitemap, search results, JSON API, public PDF) is built from a PublicCase.
+A field that is not copied here cannot leak, whatever a template or serializer does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import force_locale
+from markupsafe import Markup
+
+from casefiles.cases.models import Case
+from casefiles.enums import InstitutionKind, Outcome, PersonCategory
+from casefiles.markdown import render_markdown
+
+
+@dataclass(frozen=True)
+class PublicPerson:
+    """A person as their consent lets us show them: a name (or none at all) and a category."""
+
+    name: str | None
+    category: str
+    category_label: str
+
+
+@dataclass(frozen=True)
+class PublicInstitution:
+    name: str
+    kind: str
+    kind_label: str
+    region: str
+    country: str
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    """A timeline event marked public; the date keeps its precision (2023 / 2023-11 / 2023-11-14)."""
+
+    date_iso: str
+    date_display: str
+    kind: str
+    kind_label: str
+    title: str
+    description_html: Markup
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PublicCorrection:
+    """A visible note that a published fact changed."""
+
+    created_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class PublicDocument:
+    title: str
+    url: str
+    media_type: str = ""
+
+
+@dataclass(frozen=True)
+class PublicCampaign:
+    title: str
+    url: str
+    call_to_action: str = ""
+    supporter_count: int | None = None
+
+
+@dataclass(frozen=True)
+class PublicCase:
+    """What anyone on the internet may read about a published case, in one language."""
+
+    slug: str
+    locale: str
+    title: str
+    people: tuple[PublicPerson, ...]
+    categories: tuple[str, ...]
+    category_labels: tuple[str, ...]
+    institution: PublicInstitution | None
+    outcome: str
+    outcome_label: str
+    summary_html: Markup
+    summary_text: str
+    events: tuple[PublicEvent, ...]
+    published_at: datetime | None
+    updated_at: datetime | None
+    corrections: tuple[PublicCorrection, ...] = ()
+    documents: tuple[PublicDocument, ...] = ()
+    campaigns: tuple[PublicCampaign, ...] = ()
+    featured: bool = False
+    summary_language: str = "en"
+    title_language: str = "en"
+
+    @property
+    def display_names(self) -> tuple[str, ...]:
+        """The names consent allows, in order; people without consent are left out entirely."""
+        return tuple(p.name for p in self.people if p.name)
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON API form (plain values)."""
+        data = asdict(self)
+        data["summary_html"] = str(self.summary_html)
+        data["events"] = [
+            {k: (str(v) if k == "description_html" else v) for k, v in asdict(e).items() if k != "updated_at"}
+            for e in self.events
+        ]
+        data["display_names"] = list(self.display_names)
+        for key in ("published_at", "updated_at"):
+            value = data[key]
+            data[key] = value.isoformat() if value else None
+        data["corrections"] = [{"created_at": c.created_at.isoformat(), "note": c.note} for c in self.corrections]
+        return data
+
+
+def is_public(case: Case) -> bool:
+    """Published, with a slug, and not archived: only then does a case exist for the public."""
+    return bool(case.published and case.public_slug and case.archived_at is None)
+
+
+def _pick(locale: str, english: str, french: str) -> tuple[str, str]:
+    """The text in the reader's language, falling back to the other one when it is empty."""
+    english, french = (english or "").strip(), (french or "").strip()
+    if locale == "fr" and french:
+        return french, "fr"
+    if english:
+        return english, "en"
+    return french, "fr" if french else "en"
+
+
+def _plain_text(html: str) -> str:
+    """Markup stripped to text for feeds' summaries and OpenGraph descriptions."""
+    import nh3
+
+    return " ".join(nh3.clean(html, tags=set()).split())
+
+
+def _corrections(case: Case, locale: str) -> tuple[PublicCorrection, ...]:
+    from sqlalchemy import select
+
+    from casefiles.extensions import db
+    from casefiles.public.models import CaseCorrection
+
+    rows = db.session.scalars(
+        select(CaseCorrection).where(CaseCorrection.case_id == case.id).order_by(CaseCorrection.created_at)
+    )
+    return tuple(PublicCorrection(r.created_at, _pick(locale, r.note, r.note_fr)[0]) for r in rows)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes: they are stored in UTC."""
+    from datetime import UTC
+
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def public_case(case: Case, locale: str) -> PublicCase | None:
+    """The public projection of a case in this language, or None when the case is not public."""
+    if not is_public(case):
+        return None
+    locale = locale if locale in ("en", "fr") else "en"
+    with force_locale(locale):
+        people = tuple(
+            PublicPerson(name=p.public_name, category=p.category, category_label=PersonCategory(p.category).label)
+            for p in case.people
+        )
+        categories = tuple(dict.fromkeys(p.category for p in people))
+        institution = None
+        if case.institution is not None:
+            inst = case.institution
+            institution = PublicInstitution(
+                name=inst.name,
+                kind=inst.kind,
+                kind_label=InstitutionKind(inst.kind).label,
+                region=inst.region,
+                country=inst.country,
+            )
+        public_events = [e for e in case.events if e.is_public]
+        public_events.sort(key=lambda e: (e.date, e.id))
+        events = tuple(
+            PublicEvent(
+                date_iso=e.when.iso(),
+                date_display=e.when.display(),
+                kind=e.kind,
+                kind_label=e.kind_enum.label,
+                title=e.title,
+                description_html=render_markdown(e.description),
+                updated_at=_aware(e.updated_at),
+            )
+            for e in public_events
+        )
+        title, title_lang = _pick(locale, case.title, case.title_fr)
+        summary, summary_lang = _pick(locale, case.public_summary, case.public_summary_fr)
+        summary_html = render_markdown(summary)
+        corrections = _corrections(case, locale)
+        stamps = [
+            _aware(case.published_at),
+            _aware(case.public_updated_at),
+            *(e.updated_at for e in events),
+            *(_aware(c.created_at) for c in corrections),
+        ]
+        stamps = [s for s in stamps if s is not None]
+        return PublicCase(
+            slug=case.public_slug or "",
+            locale=locale,
+            title=title,
+            people=people,
+            categories=categories,
+            category_labels=tuple(PersonCategory(c).label for c in categories),
+            institution=institution,
+            outcome=case.outcome,
+            outcome_label=Outcome(case.outcome).label,
+            summary_html=summary_html,
+            summary_text=_plain_text(str(summary_html)),
+            events=events,
+            published_at=_aware(case.published_at),
+            updated_at=max(stamps) if stamps else None,
+            corrections=corrections,
+            documents=(),
+            campaigns=(),
+            featured=bool(case.featured),
+            summary_language=summary_lang,
+            title_language=title_lang,
+        )
+
+
+__all__ = [
+    "PublicCampaign",
+    "PublicCase",
+    "PublicCorrection",
+    "PublicDocument",
+    "PublicEvent",
+    "PublicInstitution",
+    "PublicPerson",
+    "field",
+    "is_public",
+    "public_case",
+]

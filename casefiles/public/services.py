@@ -1,0 +1,181 @@
+"""Publishing verbs: publish after a review checklist, unpublish, public content, corrections, consent withdrawal.
+
+Services flush; callers commit. Every change writes its audit entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from casefiles.audit.services import diff, record
+from casefiles.authz import Role, has_role
+from casefiles.cases.models import Case
+from casefiles.cases.services import new_public_slug
+from casefiles.db import utcnow
+from casefiles.enums import NameConsent
+from casefiles.extensions import db
+from casefiles.people.models import Person
+from casefiles.public.models import CaseCorrection
+
+PUBLIC_CONTENT_FIELDS = ("title", "title_fr", "public_summary", "public_summary_fr", "featured")
+MAX_TITLE = 200
+MAX_TEXT = 50_000
+
+
+class PublishError(ValueError):
+    """The publication was refused; `problems` is a list of (field or None, translated message)."""
+
+    def __init__(self, problems: list[tuple[str | None, Any]]) -> None:
+        super().__init__("; ".join(str(m) for _, m in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ReviewChecklist:
+    """What the reviewer confirms before a case goes public."""
+
+    consent_recorded: bool = False
+    no_private_data: bool = False
+
+
+def can_publish(user: Any) -> bool:
+    """Only staff and administrators publish or unpublish."""
+    return has_role(user, Role.STAFF)
+
+
+def _audit(action: str, case: Case, actor: Any, changes: dict, obj: Any = None) -> None:
+    record(
+        action,
+        actor=actor,
+        object_type=type(obj).__name__.lower() if obj is not None else "case",
+        object_id=obj.id if obj is not None else case.id,
+        case_id=case.id,
+        case_version=case.version,
+        summary=case.title,
+        changes=changes,
+    )
+
+
+def publication_problems(case: Case, checklist: ReviewChecklist) -> list[tuple[str | None, Any]]:
+    """Every reason the case may not be published yet (empty when it may)."""
+    problems: list[tuple[str | None, Any]] = []
+    if case.archived_at is not None:
+        problems.append((None, _l("An archived case cannot be published. Restore it first.")))
+    if not (case.public_summary or "").strip() and not (case.public_summary_fr or "").strip():
+        problems.append(("public_summary", _l("Write the public summary before publishing.")))
+    if not checklist.consent_recorded:
+        problems.append(("consent_recorded", _l("Confirm that each person's consent to publication is recorded.")))
+    if not checklist.no_private_data:
+        problems.append(("no_private_data", _l("Confirm that no private information appears in the public fields.")))
+    return problems
+
+
+def publish_case(case: Case, *, actor: Any, checklist: ReviewChecklist) -> None:
+    """Make a case public after the review checklist; it gets its random public address the first time."""
+    if not can_publish(actor):
+        raise PublishError([(None, _l("Only staff and administrators publish cases."))])
+    problems = publication_problems(case, checklist)
+    if problems:
+        raise PublishError(problems)
+    if case.published:
+        return
+    before = {"published": False, "public_slug": case.public_slug}
+    if not case.public_slug:
+        case.public_slug = new_public_slug()
+    now = utcnow()
+    case.published = True
+    case.published_at = now
+    case.public_updated_at = now
+    db.session.flush()
+    _audit(
+        "case.publish",
+        case,
+        actor,
+        {
+            **diff(before, {"published": True, "public_slug": case.public_slug}),
+            "checklist": [None, ["consent_recorded", "no_private_data"]],
+        },
+    )
+
+
+def unpublish_case(case: Case, *, actor: Any, reason: str = "") -> None:
+    """Take a case off the public side at once (its address stays reserved for a later republication)."""
+    if actor is not None and not can_publish(actor):
+        raise PublishError([(None, _l("Only staff and administrators unpublish cases."))])
+    if not case.published:
+        return
+    case.published = False
+    db.session.flush()
+    changes: dict[str, Any] = {"published": [True, False]}
+    if reason:
+        changes["reason"] = [None, reason]
+    _audit("case.unpublish", case, actor, changes)
+
+
+def consent_withdrawn(person: Person, *, actor: Any) -> None:
+    """A person withdrew their consent: their case leaves the public side at once."""
+    case = person.case
+    if case is not None and case.published:
+        case.published = False
+        db.session.flush()
+        _audit("case.unpublish", case, actor, {"published": [True, False], "reason": [None, "consent_withdrawn"]})
+
+
+def withdraw_consent(person: Person, *, actor: Any) -> None:
+    """Record a withdrawn consent (no name shown at all) and unpublish the case."""
+    before = person.name_consent
+    if before != NameConsent.NONE.value:
+        person.name_consent = NameConsent.NONE.value
+        db.session.flush()
+        _audit("person.update", person.case, actor, {"name_consent": [before, NameConsent.NONE.value]}, person)
+    consent_withdrawn(person, actor=actor)
+
+
+def update_public_content(case: Case, *, actor: Any, values: dict[str, Any], correction: dict | None = None) -> dict:
+    """Edit the public title and summary in both languages and the featured flag, with an optional correction."""
+    before = {f: getattr(case, f) for f in PUBLIC_CONTENT_FIELDS}
+    problems: list[tuple[str | None, Any]] = []
+    for name in PUBLIC_CONTENT_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "featured":
+            setattr(case, name, bool(value))
+            continue
+        value = (value or "").strip()
+        limit = MAX_TITLE if name.startswith("title") else MAX_TEXT
+        if len(value) > limit:
+            problems.append((name, _l("This text is too long.")))
+        setattr(case, name, value)
+    if not (case.title or "").strip():
+        problems.append(("title", _l("Give the case a title.")))
+    if problems:
+        for name, value in before.items():
+            setattr(case, name, value)
+        raise PublishError(problems)
+    changes = diff(before, {f: getattr(case, f) for f in PUBLIC_CONTENT_FIELDS})
+    if changes:
+        case.public_updated_at = utcnow()
+        db.session.flush()
+        _audit("case.public_content", case, actor, changes)
+    if correction and ((correction.get("note") or "").strip() or (correction.get("note_fr") or "").strip()):
+        add_correction(case, actor=actor, note=correction.get("note") or "", note_fr=correction.get("note_fr") or "")
+    return changes
+
+
+def add_correction(case: Case, *, actor: Any, note: str, note_fr: str = "") -> CaseCorrection:
+    """Add a visible correction note to the case's public page."""
+    note, note_fr = (note or "").strip(), (note_fr or "").strip()
+    if not note and not note_fr:
+        raise PublishError([("correction_note", _l("Write the correction note."))])
+    if len(note) > 2000 or len(note_fr) > 2000:
+        raise PublishError([("correction_note", _l("Keep the correction note under 2,000 characters."))])
+    correction = CaseCorrection(case_id=case.id, note=note, note_fr=note_fr, created_by_id=getattr(actor, "id", None))
+    db.session.add(correction)
+    case.public_updated_at = utcnow()
+    db.session.flush()
+    _audit("correction.create", case, actor, {"note": [None, note], "note_fr": [None, note_fr]}, correction)
+    return correction
