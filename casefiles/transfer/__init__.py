@@ -1,0 +1,1 @@
+"""Bringing data in (CSV import with a preview) and out (JSON and CSV export)."""

@@ -1,0 +1,180 @@
+"""flask cases import FILE, flask campaigns import FILE, flask orgs import FILE, flask export, flask import-all FILE."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from casefiles.auth.models import User
+from casefiles.extensions import db
+from casefiles.transfer import csv_import, csv_import_more
+from casefiles.transfer.report import ImportRefused, ImportReport
+
+cases_cli = AppGroup("cases", help="Case files: CSV import.")
+campaigns_cli = AppGroup("campaigns", help="Campaigns: CSV import.")
+orgs_cli = AppGroup("orgs", help="Organizations: CSV import.")
+
+
+def _actor(email: str | None) -> Any:
+    if not email:
+        return None
+    user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise click.ClickException(f"No account with the address {email}.")
+    return user
+
+
+def _print_report(report: ImportReport, verbose: bool) -> None:
+    for message in report.file_errors:
+        click.echo(f"refused: {message}", err=True)
+    for row in report.rows:
+        if row.action == "refuse":
+            for message in row.messages:
+                click.echo(f"refused: {message}", err=True)
+        elif verbose:
+            click.echo(f"row {row.row}: {row.action} {row.reference}")
+        for warning in row.warnings:
+            click.echo(f"row {row.row}: note: {warning}", err=True)
+    counts = report.counts
+    click.echo(f"{counts['create']} to create, {counts['update']} to update, {counts['refuse']} refused.")
+
+
+def _run(kind: str, path: Path, dry_run: bool, actor_email: str | None, verbose: bool, **options: Any) -> None:
+    data = path.read_bytes()
+    previews = {
+        "cases": csv_import.preview_cases,
+        "campaigns": csv_import_more.preview_campaigns,
+        "organizations": csv_import_more.preview_organizations,
+    }
+    importers = {
+        "cases": csv_import.import_cases,
+        "campaigns": csv_import_more.import_campaigns,
+        "organizations": csv_import_more.import_organizations,
+    }
+    report = previews[kind](data, path.name, **options)
+    _print_report(report, verbose)
+    if not report.ok:
+        raise click.ClickException("Nothing was imported: correct the rows above and try again.")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    actor = _actor(actor_email)
+    total = len(report.rows)
+    try:
+        with click.progressbar(length=total, label=f"Importing {kind}", file=sys.stderr) as bar:
+            importers[kind](data, path.name, actor=actor, progress=bar.update, **options)
+        db.session.commit()
+    except ImportRefused as error:
+        db.session.rollback()
+        _print_report(error.report, verbose)
+        raise click.ClickException("Nothing was imported.") from error
+    click.echo(f"Imported {path.name}: {report.counts['create']} created, {report.counts['update']} updated.")
+
+
+_file = click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_dry = click.option("--dry-run", is_flag=True, help="Check and preview only; write nothing.")
+_as = click.option("--as", "actor_email", metavar="EMAIL", help="The account the import is recorded under.")
+_verbose = click.option("-v", "--verbose", is_flag=True, help="List every row.")
+
+
+@cases_cli.command("import")
+@_file
+@_dry
+@_as
+@_verbose
+@click.option(
+    "--publication-reviewed",
+    is_flag=True,
+    help="Confirm the publication review (consent recorded, no private data in public fields) for rows marked "
+    "published; without it they stay unpublished.",
+)
+def import_cases_command(
+    path: Path, dry_run: bool, actor_email: str | None, verbose: bool, publication_reviewed: bool
+) -> None:
+    """Import cases from a CSV file (updates by external_ref; all-or-nothing)."""
+    _run("cases", path, dry_run, actor_email, verbose, review_confirmed=publication_reviewed)
+
+
+@campaigns_cli.command("import")
+@_file
+@_dry
+@_as
+@_verbose
+def import_campaigns_command(path: Path, dry_run: bool, actor_email: str | None, verbose: bool) -> None:
+    """Import campaigns from a CSV file (updates by external_ref; all-or-nothing)."""
+    _run("campaigns", path, dry_run, actor_email, verbose)
+
+
+@orgs_cli.command("import")
+@_file
+@_dry
+@_as
+@_verbose
+def import_orgs_command(path: Path, dry_run: bool, actor_email: str | None, verbose: bool) -> None:
+    """Import organizations from a CSV file (updates by name; all-or-nothing)."""
+    _run("organizations", path, dry_run, actor_email, verbose)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (JSON: default stdout).")
+@_as
+def export_command(fmt: str, output: Path | None, actor_email: str | None) -> None:
+    """Export everything as JSON, or as a zip of CSV files."""
+    from casefiles.audit.services import record
+    from casefiles.transfer.export import export_csv_zip, export_everything
+
+    document = export_everything()
+    if fmt == "json":
+        text = json.dumps(document, ensure_ascii=False, indent=1)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text)
+    else:
+        output = output or Path("casefiles-export.zip")
+        output.write_bytes(export_csv_zip(document))
+    record(
+        "export.everything",
+        actor=_actor(actor_email),
+        object_type="export",
+        summary=f"{fmt}: {len(document['cases'])} cases",
+        changes={"format": [None, fmt], "cases": [None, len(document["cases"])]},
+    )
+    db.session.commit()
+    if output:
+        click.echo(f"Wrote {output}.", err=True)
+
+
+@click.command("import-all")
+@_file
+@_dry
+@_as
+def import_all_command(path: Path, dry_run: bool, actor_email: str | None) -> None:
+    """Load a JSON export into an empty database (all-or-nothing)."""
+    from casefiles.transfer.json_import import RestoreError, import_everything
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        counts = import_everything(document, actor=_actor(actor_email))
+    except (RestoreError, ValueError, KeyError) as error:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing was loaded: {error}") from error
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: would load {counts}.")
+        return
+    db.session.commit()
+    click.echo(f"Loaded {counts}.")
+
+
+def register_cli(app: Any) -> None:
+    """Add the import and export commands to `flask`."""
+    for command in (cases_cli, campaigns_cli, orgs_cli, export_command, import_all_command):
+        app.cli.add_command(command)

@@ -1,0 +1,254 @@
+"""CSV import of organizations and campaigns, with the same preview and all-or-nothing apply as cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from casefiles.campaigns import services as campaign_services
+from casefiles.campaigns.models import Campaign, CampaignKind, CampaignStatus
+from casefiles.cases.models import Case
+from casefiles.dates import PartialDate, PartialDateError
+from casefiles.enums import Outcome
+from casefiles.extensions import db
+from casefiles.organizations import services as org_services
+from casefiles.organizations.models import Organization, OrganizationKind, organization_key
+from casefiles.transfer.csv_import import Progress, _audit_import
+from casefiles.transfer.csv_reading import ImportFileError, cell_error, chunks, read_csv
+from casefiles.transfer.report import CREATE, REFUSE, UPDATE, ImportRefused, ImportReport, RowResult, enum_lookup
+
+ORG_COLUMNS = ("name", "kind", "city", "province", "website")
+ORG_LIMITS = {"name": 300, "city": 100, "province": 100, "website": 2000}
+CAMPAIGN_COLUMNS = (
+    "external_ref",
+    "title_en",
+    "title_fr",
+    "kind",
+    "status",
+    "outcome",
+    "start_date",
+    "end_date",
+    "goal",
+)
+CAMPAIGN_OPTIONAL = (
+    "description_en",
+    "description_fr",
+    "call_to_action_en",
+    "call_to_action_fr",
+    "targets",
+    "asks",
+    "external_url",
+    "cases",
+)
+CAMPAIGN_LIMITS = {"external_ref": 100, "title_en": 200, "title_fr": 200, "external_url": 2000}
+
+
+def _split_list(text: str) -> list[str]:
+    """A list in one cell: one item per line, or items separated by “ | ”."""
+    parts = text.splitlines() if "\n" in text else text.split("|")
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+# -- organizations ---------------------------------------------------------------------------------
+
+
+def _validate_orgs(data: bytes, filename: str) -> tuple[ImportReport, list[tuple[RowResult, dict[str, str]]]]:
+    report = ImportReport(kind="organizations", filename=filename)
+    try:
+        csv_file = read_csv(data, required=ORG_COLUMNS)
+    except ImportFileError as error:
+        report.file_errors = error.messages
+        return report, []
+    kinds = enum_lookup(OrganizationKind)
+    seen: dict[str, int] = {}
+    good = []
+    for number, cells in csv_file.rows:
+        values = {k: " ".join((v or "").split()) for k, v in cells.items()}
+        result = RowResult(row=number, reference=values["name"])
+        report.rows.append(result)
+        for column, limit in ORG_LIMITS.items():
+            if len(values[column]) > limit:
+                result.messages.append(cell_error(number, column, _l("longer than %(max)s characters.", max=limit)))
+        key = organization_key(values["name"])
+        if not values["name"]:
+            result.messages.append(cell_error(number, "name", _l("enter the organization's name.")))
+        elif key in seen:
+            result.messages.append(
+                cell_error(
+                    number,
+                    "name",
+                    _l("“%(ref)s” already appears on row %(first)s.", ref=values["name"], first=seen[key]),
+                )
+            )
+        seen.setdefault(key, number)
+        if values["kind"]:
+            member = kinds.get(values["kind"].casefold())
+            if member is None:
+                result.messages.append(
+                    cell_error(
+                        number, "kind", _l("“%(value)s” is not one of the accepted values.", value=values["kind"])
+                    )
+                )
+            else:
+                values["kind"] = member.value
+        else:
+            values["kind"] = OrganizationKind.OTHER.value
+        if result.messages:
+            result.action = REFUSE
+        else:
+            good.append((result, values))
+    return report, good
+
+
+def preview_organizations(data: bytes, filename: str) -> ImportReport:
+    """What importing this organizations file would do; nothing is written."""
+    report, good = _validate_orgs(data, filename)
+    existing = org_services.organizations_by_key(v["name"] for _, v in good)
+    for result, values in good:
+        result.action = UPDATE if organization_key(values["name"]) in existing else CREATE
+    return report
+
+
+def import_organizations(data: bytes, filename: str, *, actor: Any, progress: Progress | None = None) -> ImportReport:
+    """Create or update organizations by name (ignoring case, spacing, apostrophe and dash style)."""
+    report = preview_organizations(data, filename)
+    if not report.ok:
+        raise ImportRefused(report)
+    _, good = _validate_orgs(data, filename)
+    for chunk in chunks(good, 500):
+        existing = org_services.organizations_by_key(v["name"] for _, v in chunk)
+        for _result, values in chunk:
+            org = existing.get(organization_key(values["name"]))
+            if org is None:
+                org_services.create_organization(actor=actor, values=values)
+            else:
+                org_services.update_organization(org, actor=actor, changes=values)
+        if progress:
+            progress(len(chunk))
+    _audit_import(report, actor)
+    report.applied = True
+    return report
+
+
+# -- campaigns -------------------------------------------------------------------------------------
+
+
+def _validate_campaigns(data: bytes, filename: str) -> tuple[ImportReport, list[tuple[RowResult, dict[str, Any]]]]:
+    report = ImportReport(kind="campaigns", filename=filename)
+    try:
+        csv_file = read_csv(data, required=CAMPAIGN_COLUMNS, optional=CAMPAIGN_OPTIONAL)
+    except ImportFileError as error:
+        report.file_errors = error.messages
+        return report, []
+    lookups = {
+        "kind": enum_lookup(CampaignKind),
+        "status": enum_lookup(CampaignStatus),
+        "outcome": enum_lookup(Outcome),
+    }
+    seen: dict[str, int] = {}
+    all_refs = {r for _, cells in csv_file.rows for r in _split_list(cells.get("cases", "").replace(";", "|"))}
+    known_refs = set()
+    for chunk in chunks(sorted(all_refs), 500):
+        known_refs.update(db.session.scalars(select(Case.external_ref).where(Case.external_ref.in_(chunk))))
+    good = []
+    for number, cells in csv_file.rows:
+        values: dict[str, Any] = {k: (v or "").strip() for k, v in cells.items()}
+        result = RowResult(row=number, reference=values["external_ref"])
+        report.rows.append(result)
+
+        def refuse(column: str, message: Any, number: int = number, result: RowResult = result) -> None:
+            result.messages.append(cell_error(number, column, message))
+
+        for column, limit in CAMPAIGN_LIMITS.items():
+            if len(values.get(column, "")) > limit:
+                refuse(column, _l("longer than %(max)s characters.", max=limit))
+        ref = values["external_ref"]
+        if not ref:
+            refuse(
+                "external_ref", _l("every row needs an external reference (it is how a re-import finds the campaign).")
+            )
+        elif ref in seen:
+            refuse("external_ref", _l("“%(ref)s” already appears on row %(first)s.", ref=ref, first=seen[ref]))
+        seen.setdefault(ref, number)
+        if not values["title_en"] and not values["title_fr"]:
+            refuse("title_en", _l("give the campaign a title in English or in French."))
+        for column, lookup in lookups.items():
+            if values[column]:
+                member = lookup.get(values[column].casefold())
+                if member is None:
+                    refuse(column, _l("“%(value)s” is not one of the accepted values.", value=values[column]))
+                else:
+                    values[column] = member.value
+            else:
+                values.pop(column)
+        for column in ("start_date", "end_date"):
+            try:
+                values[column] = PartialDate.parse(values[column])
+            except PartialDateError:
+                refuse(
+                    column, _l("“%(value)s” is not a date: write 2023, 2023-11 or 2023-11-14.", value=values[column])
+                )
+        goal = values["goal"].replace(",", "").replace(" ", "")
+        if goal and not goal.isdigit():
+            refuse("goal", _l("enter a whole number."))
+        values["goal"] = int(goal) if goal.isdigit() and int(goal) > 0 else None
+        for column in ("targets", "asks"):
+            if column in values:
+                values[column] = _split_list(values[column])
+        if "cases" in values:
+            refs = _split_list(values.pop("cases").replace(";", "|"))
+            missing = [r for r in refs if r not in known_refs]
+            if missing:
+                refuse("cases", _l("no case has the reference “%(ref)s”.", ref=missing[0]))
+            values["_cases"] = refs
+        if result.messages:
+            result.action = REFUSE
+        else:
+            good.append((result, values))
+    return report, good
+
+
+def preview_campaigns(data: bytes, filename: str) -> ImportReport:
+    """What importing this campaigns file would do; nothing is written."""
+    report, good = _validate_campaigns(data, filename)
+    refs = [v["external_ref"] for _, v in good]
+    existing = (
+        set(db.session.scalars(select(Campaign.external_ref).where(Campaign.external_ref.in_(refs)))) if refs else set()
+    )
+    for result, values in good:
+        result.action = UPDATE if values["external_ref"] in existing else CREATE
+    return report
+
+
+def import_campaigns(data: bytes, filename: str, *, actor: Any, progress: Progress | None = None) -> ImportReport:
+    """Create or update campaigns by external reference, and link the cases named in the `cases` column."""
+    report = preview_campaigns(data, filename)
+    if not report.ok:
+        raise ImportRefused(report)
+    _, good = _validate_campaigns(data, filename)
+    for chunk in chunks(good, 200):
+        refs = [v["external_ref"] for _, v in chunk]
+        existing = {
+            c.external_ref: c for c in db.session.scalars(select(Campaign).where(Campaign.external_ref.in_(refs)))
+        }
+        for _result, values in chunk:
+            case_refs = values.pop("_cases", None)
+            campaign = existing.get(values["external_ref"])
+            if campaign is None:
+                campaign = campaign_services.create_campaign(actor=actor, values=values)
+            else:
+                campaign_services.update_campaign(campaign, actor=actor, changes=values)
+            if case_refs:
+                for case in db.session.scalars(select(Case).where(Case.external_ref.in_(case_refs))):
+                    campaign_services.link_case(campaign, case, actor=actor)
+        if progress:
+            progress(len(chunk))
+    _audit_import(report, actor)
+    report.applied = True
+    return report
+
+
+def organization_for_name(name: str) -> Organization | None:
+    return org_services.find_organization(name)
