@@ -79,3 +79,6 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    from casefiles.transfer.cli import register_cli as register_transfer_cli
+
+    register_transfer_cli(app)
