@@ -71,6 +71,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp, url_prefix="/staff")
     app.register_blueprint(institutions_bp, url_prefix="/staff/institutions")
+    from casefiles.public.api import bp as public_api_bp
+    from casefiles.public.staff_views import bp as publishing_bp
+    from casefiles.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(public_api_bp, url_prefix="/api/v1")
+    app.register_blueprint(publishing_bp, url_prefix="/staff/cases")
 
 
 def _register_cli(app: Flask) -> None:

@@ -75,8 +75,10 @@ def set_language(code: str) -> ResponseReturnValue:
 @bp.route("/")
 @public
 def home() -> ResponseReturnValue:
-    """The public front door (the public case pages replace this)."""
-    return render_template("home.html")
+    """The public front door: featured and recent published cases (casefiles.public)."""
+    from casefiles.public.views import home as public_home
+
+    return public_home()
 
 
 @bp.route("/healthz")

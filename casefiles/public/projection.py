@@ -140,16 +140,29 @@ def _plain_text(html: str) -> str:
     return " ".join(nh3.clean(html, tags=set()).split())
 
 
-def _corrections(case: Case, locale: str) -> tuple[PublicCorrection, ...]:
+def _corrections_by_case(case_ids: list[int], locale: str) -> dict[int, tuple[PublicCorrection, ...]]:
+    """Correction notes of these cases in one query, oldest first."""
     from sqlalchemy import select
 
     from casefiles.extensions import db
     from casefiles.public.models import CaseCorrection
 
-    rows = db.session.scalars(
-        select(CaseCorrection).where(CaseCorrection.case_id == case.id).order_by(CaseCorrection.created_at)
-    )
-    return tuple(PublicCorrection(r.created_at, _pick(locale, r.note, r.note_fr)[0]) for r in rows)
+    found: dict[int, list[PublicCorrection]] = {i: [] for i in case_ids}
+    if case_ids:
+        rows = db.session.scalars(
+            select(CaseCorrection)
+            .where(CaseCorrection.case_id.in_(case_ids))
+            .order_by(CaseCorrection.created_at, CaseCorrection.id)
+        )
+        for r in rows:
+            found[r.case_id].append(PublicCorrection(_aware(r.created_at), _pick(locale, r.note, r.note_fr)[0]))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def build_public_cases(cases: list[Case], locale: str) -> list[PublicCase | None]:
+    """public_case for many cases at once (one query for all their correction notes)."""
+    corrections = _corrections_by_case([c.id for c in cases if is_public(c)], locale)
+    return [project(c, locale, corrections=corrections.get(c.id, ())) if is_public(c) else None for c in cases]
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -165,6 +178,13 @@ def public_case(case: Case, locale: str) -> PublicCase | None:
     """The public projection of a case in this language, or None when the case is not public."""
     if not is_public(case):
         return None
+    return project(case, locale)
+
+
+def project(
+    case: Case, locale: str, slug: str | None = None, corrections: tuple[PublicCorrection, ...] | None = None
+) -> PublicCase:
+    """Build the projection whatever the publication state (the reviewer's preview); public code uses public_case."""
     locale = locale if locale in ("en", "fr") else "en"
     with force_locale(locale):
         people = tuple(
@@ -199,7 +219,8 @@ def public_case(case: Case, locale: str) -> PublicCase | None:
         title, title_lang = _pick(locale, case.title, case.title_fr)
         summary, summary_lang = _pick(locale, case.public_summary, case.public_summary_fr)
         summary_html = render_markdown(summary)
-        corrections = _corrections(case, locale)
+        if corrections is None:
+            corrections = _corrections_by_case([case.id], locale)[case.id]
         stamps = [
             _aware(case.published_at),
             _aware(case.public_updated_at),
@@ -208,7 +229,7 @@ def public_case(case: Case, locale: str) -> PublicCase | None:
         ]
         stamps = [s for s in stamps if s is not None]
         return PublicCase(
-            slug=case.public_slug or "",
+            slug=slug or case.public_slug or "",
             locale=locale,
             title=title,
             people=people,

@@ -1,0 +1,90 @@
+"""Staff side of publishing: review checklist, publish, unpublish, public content and corrections."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from casefiles.authz import require
+from casefiles.cases import policies as case_policies
+from casefiles.cases.models import Case
+from casefiles.extensions import db
+from casefiles.public import services
+from casefiles.public.forms import PublicContentForm, PublishForm, UnpublishForm
+from casefiles.public.projection import project
+from casefiles.views_common import get_or_404
+
+bp = Blueprint("publishing", __name__)
+
+
+def _load(case_id: int) -> Case:
+    case = get_or_404(Case, case_id)
+    require(case_policies.can_view(current_user, case))
+    require(services.can_publish(current_user))
+    return case
+
+
+def _put_problems(form, error: services.PublishError) -> None:  # noqa: ANN001
+    for name, message in error.problems:
+        field = getattr(form, name or "", None)
+        if field is not None and hasattr(field, "errors"):
+            if isinstance(field.errors, tuple):
+                field.errors = list(field.errors)
+            field.errors.append(str(message))
+        else:
+            flash(str(message), "error")
+
+
+@bp.route("/<int:case_id>/publish", methods=["GET", "POST"])
+def publish(case_id: int) -> ResponseReturnValue:
+    """Review checklist, then publish."""
+    case = _load(case_id)
+    form = PublishForm()
+    if form.validate_on_submit():
+        checklist = services.ReviewChecklist(
+            consent_recorded=bool(form.consent_recorded.data), no_private_data=bool(form.no_private_data.data)
+        )
+        try:
+            services.publish_case(case, actor=current_user, checklist=checklist)
+        except services.PublishError as error:
+            db.session.rollback()
+            _put_problems(form, error)
+        else:
+            db.session.commit()
+            flash(_("The case is published."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    preview = {loc: project(case, loc, slug=case.public_slug or "preview") for loc in ("en", "fr")}
+    return render_template("public/staff/publish.html", case=case, form=form, preview=preview)
+
+
+@bp.route("/<int:case_id>/unpublish", methods=["GET", "POST"])
+def unpublish(case_id: int) -> ResponseReturnValue:
+    """Confirm, then take the case off the public side at once."""
+    case = _load(case_id)
+    form = UnpublishForm()
+    if form.validate_on_submit():
+        services.unpublish_case(case, actor=current_user, reason=form.reason.data or "")
+        db.session.commit()
+        flash(_("The case is no longer public."), "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("public/staff/unpublish.html", case=case, form=form)
+
+
+@bp.route("/<int:case_id>/public-content", methods=["GET", "POST"])
+def content(case_id: int) -> ResponseReturnValue:
+    """Edit the public title and summary in both languages, featured flag, correction notes."""
+    case = _load(case_id)
+    form = PublicContentForm(obj=case)
+    if form.validate_on_submit():
+        try:
+            services.update_public_content(case, actor=current_user, values=form.values(), correction=form.correction())
+        except services.PublishError as error:
+            db.session.rollback()
+            _put_problems(form, error)
+        else:
+            db.session.commit()
+            flash(_("The public content is saved."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("public/staff/content.html", case=case, form=form)

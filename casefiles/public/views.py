@@ -1,0 +1,227 @@
+"""The public side at /: home, case index with filters and search, case pages, Atom feeds, sitemap.
+
+Every view here is @public and renders only PublicCase projections (never an ORM object). A case that is not
+published answers exactly like a case that does not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_login import current_user
+
+from casefiles.authz import public
+from casefiles.cases.models import Case
+from casefiles.enums import Outcome, PersonCategory
+from casefiles.public import queries
+from casefiles.public.projection import PublicCase
+
+bp = Blueprint("public", __name__)
+
+_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "public"
+# Changes with the public templates, so a deploy invalidates every ETag; the same in every worker.
+BUILD = hashlib.sha256(
+    b"".join(p.read_bytes() for p in sorted(_TEMPLATES.rglob("*.html")) + sorted(_TEMPLATES.rglob("*.xml")))
+).hexdigest()[:12]
+PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+
+
+def locale() -> str:
+    return str(get_locale() or "en")
+
+
+def case_etag(case: Case, kind: str) -> str:
+    """A validator that moves whenever anything the public page shows may have changed."""
+    inst = case.institution
+    stamp = inst.updated_at.isoformat() if inst is not None and inst.updated_at else ""
+    signed_in = bool(current_user and current_user.is_authenticated)  # the header differs for the team
+    raw = f"{kind}|{case.id}|{case.version}|{case.public_slug}|{locale()}|{stamp}|{signed_in}|{BUILD}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def not_modified(etag: str) -> Response | None:
+    """A bare 304 when the reader already has this version."""
+    if request.if_none_match and request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        response.headers["Vary"] = "Cookie, Accept-Language"
+        return response
+    return None
+
+
+def conditional(response: Response, etag: str, last_modified: datetime | None) -> Response:
+    """Attach validators and answer 304 to a matching If-None-Match / If-Modified-Since."""
+    response.set_etag(etag)
+    if last_modified is not None:
+        response.last_modified = last_modified.replace(microsecond=0)
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response.headers["Vary"] = "Cookie, Accept-Language"
+    return response.make_conditional(request)
+
+
+def load_public_case(slug: str) -> tuple[Case, PublicCase]:
+    """The published case and its projection, or the same 404 as for a case that never existed."""
+    case = queries.published_case_by_slug(slug)
+    if case is None:
+        abort(404)
+    projection = queries.cached_public_case(case, locale())
+    if projection is None:
+        abort(404)
+    return case, projection
+
+
+def home() -> ResponseReturnValue:
+    """Featured and recent cases, and the active campaigns (served at / by web.home)."""
+    loc = locale()
+    featured = queries.recent_public_cases(loc, limit=3, featured=True)
+    seen = {c.slug for c in featured}
+    recent = [c for c in queries.recent_public_cases(loc, limit=9) if c.slug not in seen][:6]
+    return render_template("public/home.html", featured=featured, recent=recent, campaigns=[])
+
+
+@bp.route("/cases")
+@public
+def index() -> ResponseReturnValue:
+    """Published cases with filters and a search over published text only."""
+    filters = queries.PublicFilters.from_args(request.args)
+    page = queries.find_public_cases(filters, locale(), per_page=current_app.config.get("PUBLIC_CASES_PER_PAGE", 20))
+    return render_template(
+        "public/index.html",
+        page=page,
+        filters=filters,
+        choices=queries.filter_choices(),
+        categories=list(PersonCategory),
+        outcomes=list(Outcome),
+    )
+
+
+@bp.route("/cases/<slug>")
+@public
+def case(slug: str) -> ResponseReturnValue:
+    """One published case."""
+    case = queries.published_case_by_slug(slug)
+    if case is None:
+        abort(404)
+    etag = case_etag(case, "html")
+    early = not_modified(etag)
+    if early is not None:
+        return early
+    _, projection = load_public_case(slug)
+    response = current_app.make_response(render_template("public/case.html", case=projection))
+    return conditional(response, etag, projection.updated_at)
+
+
+@bp.route("/cases/<slug>/feed.atom")
+@public
+def case_feed(slug: str) -> ResponseReturnValue:
+    """Atom feed of one case's published updates."""
+    case, projection = load_public_case(slug)
+    entries = feed_entries([projection], single=True)
+    body = render_template(
+        "public/feed.xml",
+        feed_id=url_for("public.case", slug=slug, _external=True),
+        feed_title=projection.title,
+        self_url=url_for("public.case_feed", slug=slug, _external=True),
+        alternate=url_for("public.case", slug=slug, _external=True),
+        updated=projection.updated_at,
+        entries=entries,
+    )
+    response = Response(body, mimetype="application/atom+xml")
+    return conditional(response, case_etag(case, "atom"), projection.updated_at)
+
+
+@bp.route("/feed.atom")
+@public
+def site_feed() -> ResponseReturnValue:
+    """Atom feed of the latest published updates on every case."""
+    cases = queries.recent_public_cases(locale(), limit=30)
+    entries = feed_entries(cases, single=False)[:50]
+    updated = max((e["updated"] for e in entries), default=None)
+    body = render_template(
+        "public/feed.xml",
+        feed_id=url_for("web.home", _external=True),
+        feed_title=current_app.config["ORGANIZATION_NAME"],
+        self_url=url_for("public.site_feed", _external=True),
+        alternate=url_for("public.index", _external=True),
+        updated=updated,
+        entries=entries,
+    )
+    response = Response(body, mimetype="application/atom+xml")
+    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    return conditional(response, etag, updated)
+
+
+def feed_entries(cases: list[PublicCase], single: bool) -> list[dict]:
+    """Publication, public timeline events and corrections, newest first."""
+    entries = []
+    for c in cases:
+        link = url_for("public.case", slug=c.slug, _external=True)
+        if c.published_at:
+            entries.append(
+                {
+                    "id": f"{link}#published",
+                    "title": c.title,
+                    "link": link,
+                    "updated": c.updated_at or c.published_at,
+                    "summary": c.summary_text[:600],
+                    "kind": "case",
+                }
+            )
+        if single:
+            for i, e in enumerate(c.events):
+                entries.append(
+                    {
+                        "id": f"{link}#event-{i + 1}-{e.date_iso}",
+                        "title": f"{e.date_display} · {e.title}",
+                        "link": f"{link}#timeline",
+                        "updated": e.updated_at or c.updated_at,
+                        "summary": e.kind_label,
+                        "kind": "event",
+                    }
+                )
+        for i, note in enumerate(c.corrections):
+            entries.append(
+                {
+                    "id": f"{link}#correction-{i + 1}",
+                    "title": c.title,
+                    "link": f"{link}#corrections",
+                    "updated": note.created_at,
+                    "summary": note.note,
+                    "kind": "correction",
+                }
+            )
+    entries.sort(key=lambda e: e["updated"], reverse=True)
+    return entries
+
+
+@bp.route("/sitemap.xml")
+@public
+def sitemap() -> ResponseReturnValue:
+    """Every public page, for search engines."""
+    from sqlalchemy import select
+
+    from casefiles.extensions import db
+
+    rows = db.session.execute(
+        select(Case.public_slug, Case.published_at, Case.public_updated_at)
+        .where(queries.published_clause())
+        .order_by(Case.published_at.desc())
+        .limit(45_000)
+    ).all()
+    body = render_template("public/sitemap.xml", rows=rows)
+    response = Response(body, mimetype="application/xml")
+    return conditional(response, hashlib.sha256(body.encode()).hexdigest()[:32], None)
+
+
+@bp.route("/robots.txt")
+@public
+def robots() -> ResponseReturnValue:
+    """Crawlers may read the public side, never the staff side."""
+    body = f"User-agent: *\nDisallow: /staff/\nDisallow: /login\nSitemap: {url_for('public.sitemap', _external=True)}\n"
+    return Response(body, mimetype="text/plain")
