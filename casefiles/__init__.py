@@ -44,6 +44,9 @@ def create_app(config: str | type[Config] | None = None, overrides: dict[str, An
         default_translation_directories=str(ROOT / "casefiles" / "translations"),
     )
     web.init_app(app)
+    from casefiles import security
+
+    security.init_app(app)
     _register_models()
     _register_blueprints(app)
     _register_cli(app)
@@ -62,6 +65,7 @@ def _register_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from casefiles.audit.views import bp as audit_bp
     from casefiles.auth.views import bp as auth_bp
     from casefiles.cases.views import bp as cases_bp
     from casefiles.institutions.views import bp as institutions_bp
@@ -69,8 +73,12 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(audit_bp, url_prefix="/staff/audit")
     app.register_blueprint(cases_bp, url_prefix="/staff")
     app.register_blueprint(institutions_bp, url_prefix="/staff/institutions")
+    from casefiles.briefs.views import bp as briefs_bp
+
+    app.register_blueprint(briefs_bp, url_prefix="/staff")
     from casefiles.public.api import bp as public_api_bp
     from casefiles.public.staff_views import bp as publishing_bp
     from casefiles.public.views import bp as public_bp
@@ -83,9 +91,14 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from casefiles.auth.cli import users_cli
     from casefiles.demo import demo_cli
+    from casefiles.i18n import translations_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    from casefiles.briefs.cli import briefs_cli
+
+    app.cli.add_command(briefs_cli)
+    app.cli.add_command(translations_cli)
     from casefiles.transfer.cli import register_cli as register_transfer_cli
 
     register_transfer_cli(app)
