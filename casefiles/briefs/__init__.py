@@ -1,0 +1,1 @@
+"""PDF briefs of a case (legal, public, advocacy one-pager) and multi-case dossiers."""
