@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -10,15 +12,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from casefiles.auth import services
-from casefiles.auth.forms import LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
+from casefiles.auth import services, totp
+from casefiles.auth.forms import LoginForm, PasswordChangeForm, SecondFactorForm, UserCreateForm, UserEditForm
 from casefiles.auth.models import User
 from casefiles.auth.passwords import verify_password
 from casefiles.authz import Role, public, require_role
 from casefiles.extensions import db, login_manager
+from casefiles.security import account_key, account_limit, address_limit, failed, limiter
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("auth", __name__)
+PENDING_SECOND_FACTOR_SECONDS = 300
 
 
 @login_manager.user_loader
@@ -43,8 +47,24 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def start_session(user: User) -> None:
+    """A fresh session (new cookie contents, new session id) for a person who proved who they are."""
+    session.clear()
+    login_user(user)
+    session["_sid"] = secrets.token_urlsafe(16)
+    services.record_login(user)
+
+
+def generic_failure(form: LoginForm) -> ResponseReturnValue:
+    """The one page for every failed sign-in: unknown account, wrong password, disabled account."""
+    flash(_("That email and password do not match an active account."), "error")
+    return render_template("auth/login.html", form=form), 200
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(address_limit, methods=["POST"], deduct_when=failed, scope="login-address")
+@limiter.limit(account_limit, key_func=account_key, methods=["POST"], deduct_when=failed, scope="login-account")
 def login() -> ResponseReturnValue:
     """Sign in with email and password; one generic message for every failure."""
     if current_user.is_authenticated:
@@ -55,19 +75,53 @@ def login() -> ResponseReturnValue:
         if user is None:
             services.record_failed_login(form.email.data)
             db.session.commit()
-            flash(_("That email and password do not match an active account."), "error")
-            return render_template("auth/login.html", form=form), 200
-        session.clear()  # a fresh session at login
-        login_user(user)
-        services.record_login(user)
+            return generic_failure(form)
+        target = safe_next(form.next.data)
+        if user.has_totp:
+            db.session.commit()  # a rehashed password is kept even if the second step is abandoned
+            session.clear()
+            session["_2fa_user"] = user.id
+            session["_2fa_token"] = user.session_token
+            session["_2fa_next"] = target or ""
+            session["_2fa_started"] = time.time()
+            return redirect(url_for("auth.login_verify"))
+        start_session(user)
         db.session.commit()
-        return redirect(safe_next(form.next.data) or url_for("cases.dashboard"))
+        return redirect(target or url_for("cases.dashboard"))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@public
+@limiter.limit(address_limit, methods=["POST"], deduct_when=failed, scope="verify-address")
+@limiter.limit(account_limit, key_func=account_key, methods=["POST"], deduct_when=failed, scope="verify-account")
+def login_verify() -> ResponseReturnValue:
+    """Second step of signing in: a code from the authenticator app, or a recovery code."""
+    user_id = session.get("_2fa_user")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    fresh = time.time() - float(session.get("_2fa_started", 0)) < PENDING_SECOND_FACTOR_SECONDS
+    if user is None or not user.is_active or user.session_token != session.get("_2fa_token") or not fresh:
+        session.clear()
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if totp.verify_second_factor(user, form.code.data):
+            target = session.get("_2fa_next") or ""
+            start_session(user)
+            db.session.commit()
+            return redirect(safe_next(target) or url_for("cases.dashboard"))
+        services.record_failed_login(user.email)
+        db.session.commit()
+        form.code.errors.append(_("That code is not valid, or it was already used."))
+    return render_template("auth/verify.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> ResponseReturnValue:
-    """Sign out of this browser."""
+    """Sign out: this session and every other session of the account end."""
+    services.logout_everywhere(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -89,6 +143,7 @@ def account() -> ResponseReturnValue:
             else:
                 db.session.commit()
                 login_user(current_user)  # keep this session, with the new token
+                session["_sid"] = secrets.token_urlsafe(16)
                 flash(_("Your password is changed. Other sessions have been signed out."), "success")
                 return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
@@ -152,3 +207,6 @@ def user_edit(user_id: int) -> ResponseReturnValue:
             flash(_("Account updated."), "success")
             return redirect(url_for("auth.users"))
     return render_template("users/form.html", form=form, user=user)
+
+
+from casefiles.auth import links_views, twofactor_views  # noqa: E402,F401  (invitations, resets, second factor)

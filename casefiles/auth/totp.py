@@ -1,0 +1,145 @@
+"""The TOTP second factor (RFC 6238) and its single-use recovery codes."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import time
+from typing import Any
+
+import pyotp
+import segno
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from casefiles.audit.services import record
+from casefiles.auth.models import RecoveryCode, User
+from casefiles.auth.services import AccountError
+from casefiles.db import utcnow
+from casefiles.extensions import db
+
+ISSUER = "Casefiles"
+RECOVERY_CODE_COUNT = 10
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
+# Recovery codes are random (~50 bits), so a lighter argon2id than for passwords keeps checking ten of them quick.
+_code_hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+
+
+def _code_matches(stored: str, code: str) -> bool:
+    try:
+        return _code_hasher.verify(stored, code)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_secret() -> str:
+    """A fresh random base32 secret (160 bits)."""
+    return pyotp.random_base32(32)
+
+
+def provisioning_uri(secret: str, email: str, issuer: str = ISSUER) -> str:
+    """The otpauth:// URI an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
+
+
+def qr_data_url(uri: str) -> str:
+    """The QR code of the URI as an SVG data: URL (allowed by our CSP, no inline script or style)."""
+    svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _clean_code(code: str) -> str:
+    return "".join((code or "").split()).replace("-", "").lower()
+
+
+def _matching_step(secret: str, code: str, now: float | None = None) -> int | None:
+    """The time-step this 6-digit code belongs to (current one, or one step of clock drift), or None."""
+    code = _clean_code(code)
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    now = time.time() if now is None else now
+    step = int(now // totp.interval)
+    for candidate in (step, step - 1, step + 1):
+        if secrets.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def enable_totp(user: User, *, secret: str, code: str, actor: Any) -> list[str]:
+    """Turn the second factor on once the person proves their app shows the right code; returns recovery codes."""
+    step = _matching_step(secret, code)
+    if step is None:
+        raise AccountError("code", _l("That code is not right. Check the time on your phone and try again."))
+    user.totp_secret = secret
+    user.totp_last_step = step
+    user.totp_enabled_at = utcnow()
+    codes = _replace_recovery_codes(user)
+    db.session.flush()
+    record("user.totp_enable", actor=actor, object_type="user", object_id=user.id, summary=user.email)
+    return codes
+
+
+def disable_totp(user: User, *, actor: Any) -> None:
+    """Turn the second factor off and forget the recovery codes."""
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.totp_enabled_at = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.flush()
+    record("user.totp_disable", actor=actor, object_type="user", object_id=user.id, summary=user.email)
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_code_hasher.hash(raw)))
+    return codes
+
+
+def regenerate_recovery_codes(user: User, *, actor: Any) -> list[str]:
+    """New recovery codes; the old ones stop working."""
+    codes = _replace_recovery_codes(user)
+    db.session.flush()
+    record("user.recovery_codes", actor=actor, object_type="user", object_id=user.id, summary=user.email)
+    return codes
+
+
+def verify_second_factor(user: User, code: str, now: float | None = None) -> bool:
+    """A current TOTP code not used before (its time-step must be newer than the last one), or an unused
+    recovery code. Either is spent on success."""
+    if not user.totp_secret:
+        return False
+    step = _matching_step(user.totp_secret, code, now)
+    if step is not None:
+        if user.totp_last_step is not None and step <= user.totp_last_step:
+            return False  # replay of a code already used (or an older one)
+        user.totp_last_step = step
+        db.session.flush()
+        return True
+    cleaned = _clean_code(code)
+    if len(cleaned) != 10:
+        return False
+    for row in db.session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ):
+        if _code_matches(row.code_hash, cleaned):
+            row.used_at = utcnow()
+            db.session.flush()
+            record("user.recovery_code_used", actor=user, object_type="user", object_id=user.id, summary=user.email)
+            return True
+    return False
+
+
+def remaining_recovery_codes(user: User) -> int:
+    """How many recovery codes are still unused."""
+    return len(
+        db.session.scalars(
+            select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        ).all()
+    )
