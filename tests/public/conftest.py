@@ -49,3 +49,19 @@ def make_published(make_case: Callable[..., Any], publish: Callable[..., Any], s
         return publish(case)
 
     return _make
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    """The test client, forgetting the language Flask-Babel cached on `g`: the tests hold one app context, which
+    every request of the client shares, so a label resolved while seeding data would fix the language."""
+    from flask import g
+    from flask.testing import FlaskClient
+
+    class _Client(FlaskClient):
+        def open(self, *args: Any, **kwargs: Any) -> Any:
+            g.pop("_flask_babel", None)
+            return super().open(*args, **kwargs)
+
+    app.test_client_class = _Client
+    return app.test_client()

@@ -1,0 +1,198 @@
+"""The public side as a supporter sees it: pages, filters, search, feeds, sitemap, API, 404s, conditional requests."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET  # noqa: S405 - parsing our own output in tests
+from typing import Any
+
+from casefiles.cases import services as case_services
+from casefiles.extensions import db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_home_lists_featured_and_recent(client: Any, make_published: Any, staff: Any) -> None:
+    from casefiles.public.services import update_public_content
+
+    empty = client.get("/")
+    assert empty.status_code == 200 and "No case has been published yet." in empty.get_data(as_text=True)
+    first = make_published(title="Teacher fired over a post")
+    make_published(title="Doctor suspended for an interview")
+    update_public_content(first, actor=staff, values={"featured": True})
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "Featured cases" in html and "Teacher fired over a post" in html
+    assert "Doctor suspended for an interview" in html
+
+
+def test_unpublished_case_answers_exactly_like_a_missing_one(client: Any, make_case: Any, make_published: Any) -> None:
+    published = make_published()
+    hidden = make_case(title="Never public")
+    hidden.public_slug = "AAAAAAAAAAAA"  # had a public address once, now unpublished
+    db.session.commit()
+    for prefix in ("/cases/", "/api/v1/cases/"):
+        unpublished = client.get(prefix + "AAAAAAAAAAAA")
+        missing = client.get(prefix + "BBBBBBBBBBBB")
+        assert unpublished.status_code == missing.status_code == 404
+        assert unpublished.get_data() == missing.get_data().replace(b"BBBBBBBBBBBB", b"AAAAAAAAAAAA")
+        assert dict(unpublished.headers) == dict(missing.headers)
+    assert client.get(f"/cases/{hidden.public_slug}/feed.atom").status_code == 404
+    assert client.get(f"/cases/{published.public_slug}").status_code == 200
+
+
+def test_case_page_shows_public_facts_only(client: Any, make_published: Any, staff: Any) -> None:
+    case = make_published(
+        title="Nursing student suspended",
+        public_summary="She posted **one sentence**.",
+        person={"legal_name": "Jeanne-Marie Tremblay", "name_consent": "initials", "category": "student"},
+        events=[
+            {"date": "2023-11", "title": "Suspended", "is_public": True, "kind": "sanction"},
+            {"date": "2024-02-03", "title": "Private meeting with counsel", "is_public": False},
+        ],
+        outcome="victory",
+    )
+    response = client.get(f"/cases/{case.public_slug}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "J.-M. T." in html and "Jeanne-Marie" not in html
+    assert "<strong>one sentence</strong>" in html
+    assert "November 2023" in html and "Private meeting" not in html
+    assert 'class="badge outcome-victory">Victory<' in html
+    assert 'property="og:title" content="Nursing student suspended"' in html
+    assert "https://x.com/intent/post?url=" in html and "<script" not in html.split("</footer>")[0]
+    assert "A fictional private note." not in html
+    assert response.headers["ETag"] and response.headers["Last-Modified"]
+
+
+def test_french_page_and_badge(client: Any, make_published: Any) -> None:
+    case = make_published(title="Only English title", outcome="ongoing")
+    client.set_cookie("lang", "fr")
+    html = client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    assert '<html lang="fr">' in html
+    assert '<h1 lang="en">Only English title</h1>' in html  # the fallback is marked as English
+    assert "novembre 2023" in html
+
+
+def test_accept_language_is_honoured(client: Any) -> None:
+    assert '<html lang="fr">' in client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en-CA"}).get_data(as_text=True)
+
+
+def test_index_filters_and_search(client: Any, make_published: Any, staff: Any) -> None:
+    make_published(
+        title="Professor censured",
+        public_summary="About academic freedom.",
+        person={"legal_name": "Paul Leblanc", "name_consent": "full_name", "category": "professor"},
+        outcome="victory",
+        institution={"name": "Université Laval", "kind": "university", "region": "Québec"},
+        events=[{"date": "2021-05-02", "title": "Censure", "is_public": True}],
+    )
+    make_published(
+        title="Nurse fired",
+        public_summary="About a vaccine post.",
+        person={"legal_name": "Hidden Person", "name_consent": "initials", "category": "nurse"},
+        outcome="setback",
+        institution={"name": "Alberta Health", "kind": "health_authority", "region": "Alberta"},
+        events=[{"date": "2023-01", "title": "Termination", "is_public": True}],
+    )
+
+    def titles(query: str) -> list[str]:
+        html = client.get("/cases" + query).get_data(as_text=True)
+        return [t for t in ("Professor censured", "Nurse fired") if t in html]
+
+    assert titles("") == ["Professor censured", "Nurse fired"]
+    assert titles("?category=nurse") == ["Nurse fired"]
+    assert titles("?outcome=victory") == ["Professor censured"]
+    assert titles("?region=alberta") == ["Nurse fired"]
+    assert titles("?year=2021") == ["Professor censured"]
+    assert titles("?q=ACADEMIC+freedom") == ["Professor censured"]
+    assert titles("?q=leblanc") == ["Professor censured"]  # full name shown with consent
+    assert titles("?q=Hidden") == []  # initials only: the legal name is not searchable
+    assert titles("?q=vaccine") == ["Nurse fired"]
+    assert titles("?q=fictional+private+note") == []
+    assert titles("?category=bogus&year=abc&page=-3&institution=x") == ["Professor censured", "Nurse fired"]
+    assert titles("?q=%25") == [] and client.get("/cases?q=_").status_code == 200
+
+
+def test_index_paginates(client: Any, make_published: Any, app: Any) -> None:
+    app.config["PUBLIC_CASES_PER_PAGE"] = 2
+    for i in range(5):
+        make_published(title=f"Paged case {i}")
+    first = client.get("/cases").get_data(as_text=True)
+    assert "Page 1 of 3" in first and "5 cases" in first
+    assert "Page 3 of 3" in client.get("/cases?page=99").get_data(as_text=True)
+
+
+def test_atom_feeds_parse(client: Any, make_published: Any, staff: Any) -> None:
+    from casefiles.public.services import add_correction
+
+    case = make_published(title="Feed case")
+    add_correction(case, actor=staff, note="The sanction date was corrected.")
+    db.session.commit()
+    site = client.get("/feed.atom")
+    assert site.status_code == 200 and site.mimetype == "application/atom+xml"
+    root = ET.fromstring(  # noqa: S314
+        site.data
+    )
+    titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
+    assert "Feed case" in titles and "Correction: Feed case" in titles
+    one = ET.fromstring(  # noqa: S314
+        client.get(f"/cases/{case.public_slug}/feed.atom").data
+    )
+    entries = one.findall(f"{ATOM}entry")
+    assert any("Suspended by the college" in (e.findtext(f"{ATOM}title") or "") for e in entries)
+    assert all(e.findtext(f"{ATOM}updated") for e in entries)
+
+
+def test_sitemap_lists_published_only(client: Any, make_published: Any, make_case: Any) -> None:
+    case = make_published()
+    make_case(title="Private")
+    root = ET.fromstring(  # noqa: S314
+        client.get("/sitemap.xml").data
+    )
+    locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert any(loc.endswith(f"/cases/{case.public_slug}") for loc in locs) and len(locs) == 3
+    assert "Sitemap:" in client.get("/robots.txt").get_data(as_text=True)
+
+
+def test_api_lists_and_shows_cases_with_conditional_requests(client: Any, make_published: Any, staff: Any) -> None:
+    case = make_published(title="API case")
+    listing = client.get("/api/v1/cases")
+    data = listing.get_json()
+    assert data["total"] == 1 and data["items"][0]["slug"] == case.public_slug
+    assert client.get("/api/v1/cases", headers={"If-None-Match": listing.headers["ETag"]}).status_code == 304
+
+    one = client.get(f"/api/v1/cases/{case.public_slug}")
+    body = one.get_json()
+    assert body["title"] == "API case" and body["display_names"] == ["Amira Haddad"]
+    assert body["events"][0]["date_iso"] == "2023-11"
+    etag = one.headers["ETag"]
+    again = client.get(f"/api/v1/cases/{case.public_slug}", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.data
+    since = client.get(f"/api/v1/cases/{case.public_slug}", headers={"If-Modified-Since": one.headers["Last-Modified"]})
+    assert since.status_code == 304
+    case_services.update_case(case, actor=staff, changes={"public_summary": "Changed."})
+    db.session.commit()
+    changed = client.get(f"/api/v1/cases/{case.public_slug}", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+    page = client.get(f"/cases/{case.public_slug}")
+    assert client.get(f"/cases/{case.public_slug}", headers={"If-None-Match": page.headers["ETag"]}).status_code == 304
+    campaigns = client.get("/api/v1/campaigns")
+    assert campaigns.get_json()["items"] == [] and campaigns.headers["ETag"]
+
+
+def test_openapi_document_describes_the_api(client: Any) -> None:
+    doc = json.loads(client.get("/api/v1/openapi.json").data)
+    assert doc["openapi"].startswith("3.")
+    assert {"/cases", "/cases/{slug}", "/campaigns"} <= set(doc["paths"])
+
+
+def test_public_endpoints_need_no_login_and_set_no_cookie(client: Any, make_published: Any) -> None:
+    case = make_published()
+    for url in ("/", "/cases", f"/cases/{case.public_slug}", "/feed.atom", "/sitemap.xml", "/api/v1/cases"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url
+        assert "unsafe-inline" not in response.headers["Content-Security-Policy"]

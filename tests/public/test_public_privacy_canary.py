@@ -1,0 +1,195 @@
+"""SECURITY.md #2 and #3: every private field holds a unique canary; no public surface ever shows one, and a
+public search for a canary answers byte for byte like a search for a random string."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from casefiles.cases import services as case_services
+from casefiles.extensions import db
+from casefiles.public import services as public_services
+
+
+def canary(label: str) -> str:
+    # Letters only (no digits, no separators) so that no escaping or tokenising can hide a leak.
+    return "qz" + label + "".join(secrets.choice("bcdfghjkmnpqrstvwxz") for _ in range(10))
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src", "action") and value:
+                self.links.append(value)
+
+
+@pytest.fixture
+def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
+    """A published case with every private field filled with a canary, and an unpublished case full of them."""
+    c: dict[str, str] = {}
+
+    def put(label: str) -> str:
+        c[label] = canary(label)
+        return c[label]
+
+    assignee = make_user("volunteer", email=f"{put('assigneeemail')}@example.org", name=put("assigneename"))
+    case = make_case(
+        title="Published canary case",
+        public_summary="A public summary anyone may read.",
+        private_notes=put("privatenotes"),
+        speech_text=put("speechtext"),
+        speech_platform=put("speechplatform"),
+        speech_url=f"https://example.org/{put('speechurl')}",
+        external_ref=put("externalref"),
+        tags=[put("tag")],
+        assignees=[assignee],
+        person={
+            "legal_name": f"{put('initialsfirst').capitalize()} {put('initialslast').capitalize()}",
+            "name_consent": "initials",
+            "pseudonym": put("unusedpseudonym"),
+            "pronouns": put("pronouns"),
+            "category": "nurse",
+            "contact_email": f"{put('email')}@example.org",
+            "contact_phone": put("phone"),
+            "contact_notes": put("contactnotes"),
+        },
+        sanction={
+            "type": "suspension",
+            "imposed_by": put("imposedby"),
+            "duration": put("duration"),
+            "notes": put("sanctionnotes"),
+            "date": "2023-11-14",
+            "appeal_deadline": date(2023, 12, 14),
+        },
+        institution={"name": "Collège public des infirmières", "kind": "regulator", "region": "Ontario"},
+    )
+    case_services.add_person(
+        case,
+        actor=staff,
+        values={"legal_name": put("noconsentname"), "name_consent": "none", "pseudonym": put("noconsentpseudo")},
+    )
+    case_services.add_person(
+        case,
+        actor=staff,
+        values={"legal_name": put("pseudonymlegal"), "name_consent": "pseudonym", "pseudonym": "Sam"},
+    )
+    case_services.add_event(
+        case,
+        actor=staff,
+        values={"date": "2024-01", "title": put("privateevent"), "description": put("privateeventdesc")},
+    )
+    case_services.add_event(case, actor=staff, values={"date": "2023-11-14", "title": "Suspended", "is_public": True})
+    case_services.add_task(case, actor=staff, values={"title": put("task"), "due_date": date(2030, 1, 1)})
+    db.session.commit()
+    public_services.publish_case(case, actor=staff, checklist=public_services.ReviewChecklist(True, True))
+    db.session.commit()
+
+    hidden = make_case(
+        title=put("unpublishedtitle"),
+        public_summary=put("unpublishedsummary"),
+        person={"legal_name": put("unpublishedname"), "name_consent": "full_name", "category": "teacher"},
+    )
+    case_services.add_event(hidden, actor=staff, values={"date": "2022", "title": put("unpubevent"), "is_public": True})
+    db.session.commit()
+    return {"case": case, "hidden": hidden, "canaries": c}
+
+
+def _crawl(client: Any, start: list[str]) -> dict[str, bytes]:
+    """Every same-site public URL reachable from the start pages (never the staff side)."""
+    seen: dict[str, bytes] = {}
+    queue = list(start)
+    while queue and len(seen) < 400:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        response = client.get(url)
+        seen[url] = response.get_data()
+        if response.status_code in (301, 302, 303, 307, 308):
+            queue.append(urlsplit(response.headers["Location"]).path)
+            continue
+        if "html" not in response.mimetype and "xml" not in response.mimetype:
+            continue
+        text = response.get_data(as_text=True)
+        parser = _Links()
+        parser.feed(text)
+        found = parser.links + re.findall(r"<loc>([^<]+)</loc>|href=\"([^\"]+)\"", text)
+        for link in found:
+            link = next((part for part in link if part), "") if isinstance(link, tuple) else link
+            absolute = urljoin("http://localhost" + url, link.replace("&amp;", "&"))
+            parts = urlsplit(absolute)
+            if parts.netloc not in ("localhost", "") or parts.scheme not in ("http", ""):
+                continue
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            if path.startswith(("/staff", "/login", "/logout", "/language", "/account")):
+                continue
+            queue.append(path)
+    return seen
+
+
+def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) -> None:
+    case = canaries["case"]
+    slug = case.public_slug
+    start = [
+        "/",
+        "/cases",
+        f"/cases/{slug}",
+        f"/cases/{slug}/feed.atom",
+        "/feed.atom",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/api/v1/cases",
+        f"/api/v1/cases/{slug}",
+        "/api/v1/cases?per_page=100",
+        "/api/v1/campaigns",
+        "/api/v1/openapi.json",
+        "/cases?q=public",
+        "/cases?category=nurse",
+        "/cases?category=teacher",
+        "/cases?year=2022",
+        "/cases?year=2023",
+    ]
+    pages: dict[str, bytes] = {}
+    for language in ("en", "fr"):
+        client.set_cookie("lang", language)
+        crawled = _crawl(client, start)
+        pages.update({f"{language} {url}": body for url, body in crawled.items()})
+    assert len(pages) >= 2 * len(start)
+    page = pages[f"en /cases/{slug}"].decode()
+    assert "Suspended" in page and "Sam" in page and "Published canary case" in page  # the crawl saw the case
+    for label, value in canaries["canaries"].items():
+        for url, body in pages.items():
+            text = body.decode("utf-8", "replace").lower()
+            assert value.lower() not in text, f"private {label} leaked on {url}"
+
+
+def _normalised(body: bytes, query: str) -> bytes:
+    return body.replace(query.encode(), b"QUERY")
+
+
+def test_search_is_not_an_oracle(client: Any, canaries: dict[str, Any]) -> None:
+    for label, value in canaries["canaries"].items():
+        random_word = "qz" + "".join(secrets.choice("bcdfghjkmnpqrstvwxz") for _ in range(len(value) - 2))
+        for path in ("/cases?q=", "/api/v1/cases?q="):
+            secret = client.get(path + value)
+            control = client.get(path + random_word)
+            assert secret.status_code == control.status_code == 200
+            assert _normalised(secret.get_data(), value) == _normalised(control.get_data(), random_word), (
+                f"search for the private {label} differs from a random search on {path}"
+            )
+            assert secret.headers.get("Content-Length") == control.headers.get("Content-Length")
+
+
+def test_a_published_word_is_found(client: Any, canaries: dict[str, Any]) -> None:
+    # The oracle test above would pass trivially if search found nothing at all.
+    assert "Published canary case" in client.get("/cases?q=anyone+may+read").get_data(as_text=True)
+    assert "Published canary case" in client.get("/cases?q=Sam").get_data(as_text=True)
