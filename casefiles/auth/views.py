@@ -41,6 +41,8 @@ def safe_next(target: str | None) -> str | None:
     """Only a path on our own site: no scheme, no host, no backslash tricks."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
+    if any(ord(char) < 0x21 or ord(char) == 0x7F for char in target):
+        return None  # browsers drop tabs and newlines: "/\t/evil.example" would become "//evil.example"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
@@ -142,7 +144,7 @@ def account() -> ResponseReturnValue:
                 form.new_password.errors.append(str(error.message))
             else:
                 db.session.commit()
-                login_user(current_user)  # keep this session, with the new token
+                login_user(current_user._get_current_object())  # keep this session, with the new token
                 session["_sid"] = secrets.token_urlsafe(16)
                 flash(_("Your password is changed. Other sessions have been signed out."), "success")
                 return redirect(url_for("auth.account"))
