@@ -7,6 +7,7 @@ so 10,000 rows stay fast and small.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,7 @@ from casefiles.transfer.report import (
 )
 
 Progress = Callable[[int], None]
+_GENERATED = re.compile(r"^CF-(\d{1,9})$")
 CHUNK = 500
 
 CASE_COLUMNS = (
@@ -91,11 +93,20 @@ class CaseRow:
     result: RowResult = field(repr=False, default=None)  # type: ignore[assignment]
 
 
+def _generated_ids(refs: list[str]) -> dict[int, str]:
+    """Cases without a reference of their own are exported as CF-00042: those refs point at the case id."""
+    return {int(ref[3:]): ref for ref in refs if _GENERATED.match(ref)}
+
+
 def _existing_cases(refs: list[str]) -> dict[str, Case]:
     found: dict[str, Case] = {}
     for chunk in chunks(sorted(set(refs)), CHUNK):
         for case in db.session.scalars(select(Case).where(Case.external_ref.in_(chunk))):
             found[case.external_ref] = case  # type: ignore[index]
+    generated = _generated_ids([r for r in refs if r not in found])
+    for chunk in chunks(sorted(generated), CHUNK):
+        for case in db.session.scalars(select(Case).where(Case.id.in_(chunk), Case.external_ref.is_(None))):
+            found[generated[case.id]] = case
     return found
 
 
@@ -103,6 +114,10 @@ def _existing_refs(refs: list[str]) -> set[str]:
     found: set[str] = set()
     for chunk in chunks(sorted(set(refs)), CHUNK):
         found.update(db.session.scalars(select(Case.external_ref).where(Case.external_ref.in_(chunk))))
+    generated = _generated_ids([r for r in refs if r not in found])
+    for chunk in chunks(sorted(generated), CHUNK):
+        ids = db.session.scalars(select(Case.id).where(Case.id.in_(chunk), Case.external_ref.is_(None)))
+        found.update(generated[i] for i in ids)
     return found
 
 

@@ -1,0 +1,124 @@
+"""Organizations: list, new, detail (letters signed, campaigns and cases partnered), edit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from casefiles.authz import require
+from casefiles.campaigns.models import Campaign
+from casefiles.extensions import db
+from casefiles.letters.models import Letter, LetterSignatory
+from casefiles.organizations import policies, services
+from casefiles.organizations.forms import OrganizationForm
+from casefiles.organizations.models import Organization, OrganizationKind, campaign_partners
+from casefiles.views_common import get_or_404
+
+bp = Blueprint("organizations", __name__)
+PER_PAGE = 50
+
+
+def _form_error(form: OrganizationForm, error: services.OrganizationError) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "error")
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    """Every organization, searchable, with how many letters each signed."""
+    require(policies.can_view(current_user))
+    q = (request.args.get("q") or "").strip()[:200]
+    kind = request.args.get("kind") or ""
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    signed = (
+        select(func.count(LetterSignatory.id))
+        .where(LetterSignatory.organization_id == Organization.id)
+        .correlate(Organization)
+        .scalar_subquery()
+    )
+    stmt = select(Organization, signed).order_by(Organization.name_key)
+    if q:
+        stmt = stmt.where(Organization.name_key.contains(services.organization_key(q), autoescape=True))
+    if OrganizationKind.coerce(kind):
+        stmt = stmt.where(Organization.kind == kind)
+    rows = db.session.execute(stmt.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
+    return render_template(
+        "organizations/index.html",
+        rows=rows[:PER_PAGE],
+        q=q,
+        kind=kind,
+        kinds=list(OrganizationKind),
+        page=page,
+        has_next=len(rows) > PER_PAGE,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> ResponseReturnValue:
+    """Record an organization."""
+    require(policies.can_edit(current_user))
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            org = services.create_organization(actor=current_user, values=form.values())
+            db.session.commit()
+        except services.OrganizationError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            flash(_("Organization saved."), "success")
+            return redirect(url_for("organizations.detail", organization_id=org.id))
+    return render_template("organizations/form.html", form=form, organization=None)
+
+
+@bp.route("/<int:organization_id>")
+def detail(organization_id: int) -> ResponseReturnValue:
+    """An organization, the letters it signed and the campaigns it partners."""
+    org = get_or_404(Organization, organization_id)
+    require(policies.can_view(current_user))
+    letters = db.session.scalars(
+        select(Letter)
+        .join(LetterSignatory, LetterSignatory.letter_id == Letter.id)
+        .where(LetterSignatory.organization_id == org.id)
+        .order_by(Letter.letter_date.desc(), Letter.id.desc())
+        .limit(200)
+    ).all()
+    campaigns = db.session.scalars(
+        select(Campaign)
+        .join(campaign_partners, campaign_partners.c.campaign_id == Campaign.id)
+        .where(campaign_partners.c.organization_id == org.id)
+        .order_by(Campaign.id.desc())
+    ).all()
+    return render_template("organizations/detail.html", organization=org, letters=letters, campaigns=campaigns)
+
+
+@bp.route("/<int:organization_id>/edit", methods=["GET", "POST"])
+def edit(organization_id: int) -> ResponseReturnValue:
+    """Correct an organization's name, kind or place."""
+    org = get_or_404(Organization, organization_id)
+    require(policies.can_edit(current_user))
+    form = OrganizationForm(obj=org) if request.method == "GET" else OrganizationForm()
+    if request.method == "GET":
+        form.version.data = org.version
+    if form.validate_on_submit():
+        expected = int(form.version.data) if str(form.version.data or "").isdigit() else -1
+        try:
+            services.update_organization(org, actor=current_user, changes=form.values(), expected_version=expected)
+            db.session.commit()
+        except services.StaleOrganizationError:
+            db.session.rollback()
+            flash(_("Someone else saved this organization while you were editing. Check and save again."), "error")
+            form.version.data = db.session.get(Organization, organization_id).version
+        except services.OrganizationError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            flash(_("Organization saved."), "success")
+            return redirect(url_for("organizations.detail", organization_id=org.id))
+    return render_template("organizations/form.html", form=form, organization=org)

@@ -1,0 +1,155 @@
+"""Import from the staff side (upload -> preview -> confirm, all-or-nothing) and export of everything (admins)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from casefiles.audit.services import record
+from casefiles.authz import Role, require_role
+from casefiles.extensions import db
+from casefiles.transfer import csv_import, csv_import_more
+from casefiles.transfer.forms import ConfirmImportForm, ImportForm
+from casefiles.transfer.report import ImportRefused
+
+bp = Blueprint("transfer", __name__)
+PREVIEWS = {
+    "cases": csv_import.preview_cases,
+    "campaigns": csv_import_more.preview_campaigns,
+    "organizations": csv_import_more.preview_organizations,
+}
+IMPORTERS = {
+    "cases": csv_import.import_cases,
+    "campaigns": csv_import_more.import_campaigns,
+    "organizations": csv_import_more.import_organizations,
+}
+COLUMNS = {
+    "cases": csv_import.CASE_COLUMNS + csv_import.CASE_OPTIONAL,
+    "campaigns": csv_import_more.CAMPAIGN_COLUMNS + csv_import_more.CAMPAIGN_OPTIONAL,
+    "organizations": csv_import_more.ORG_COLUMNS,
+}
+
+
+def _pending_folder() -> Path:
+    """Uploaded files waiting for confirmation, outside any static folder."""
+    root = Path(current_app.config.get("INSTANCE_STORAGE") or current_app.instance_path)
+    folder = root / "pending-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _pending(token: str) -> tuple[Path, dict]:
+    if not token.isalnum() or len(token) > 64:
+        abort(404)
+    path = _pending_folder() / f"{token}.csv"
+    meta_path = _pending_folder() / f"{token}.json"
+    if not path.exists() or not meta_path.exists():
+        abort(404)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("user_id") != current_user.id:
+        abort(404)
+    return path, meta
+
+
+def _discard(token: str) -> None:
+    for suffix in (".csv", ".json"):
+        (_pending_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def upload() -> ResponseReturnValue:
+    """Upload a CSV and see, row by row, what importing it would do."""
+    require_role(Role.STAFF)
+    form = ImportForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        filename = Path(form.file.data.filename or "import.csv").name[:200] or "import.csv"
+        kind = form.kind.data
+        options = {"review_confirmed": bool(form.publication_reviewed.data)} if kind == "cases" else {}
+        report = PREVIEWS[kind](data, filename, **options)
+        token = ""
+        if report.ok:
+            token = secrets.token_hex(16)
+            (_pending_folder() / f"{token}.csv").write_bytes(data)
+            meta = {"user_id": current_user.id, "kind": kind, "filename": filename, **options}
+            (_pending_folder() / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+        confirm = ConfirmImportForm(formdata=None, publication_reviewed="1" if options.get("review_confirmed") else "")
+        return render_template("transfer/preview.html", report=report, token=token, confirm_form=confirm, kind=kind)
+    return render_template("transfer/upload.html", form=form, columns=COLUMNS)
+
+
+@bp.route("/import/<token>", methods=["POST"])
+def confirm(token: str) -> ResponseReturnValue:
+    """Import the previewed file: every row or none."""
+    require_role(Role.STAFF)
+    path, meta = _pending(token)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    kind = meta["kind"]
+    options = {"review_confirmed": bool(meta.get("review_confirmed"))} if kind == "cases" else {}
+    try:
+        report = IMPORTERS[kind](path.read_bytes(), meta["filename"], actor=current_user, **options)
+        db.session.commit()
+    except ImportRefused as error:
+        db.session.rollback()
+        return render_template(
+            "transfer/preview.html", report=error.report, token="", confirm_form=form, kind=kind, refused=True
+        ), 422
+    finally:
+        _discard(token)
+    counts = report.counts
+    flash(
+        _(
+            "Imported %(file)s: %(created)s created, %(updated)s updated.",
+            file=meta["filename"],
+            created=counts["create"],
+            updated=counts["update"],
+        ),
+        "success",
+    )
+    return redirect(url_for("transfer.upload"))
+
+
+@bp.route("/export")
+def export_page() -> ResponseReturnValue:
+    """The full exports (administrators)."""
+    require_role(Role.ADMIN)
+    return render_template("transfer/export.html", form=ConfirmImportForm())
+
+
+@bp.route("/export/everything.<fmt>", methods=["POST"])
+def export_download(fmt: str) -> ResponseReturnValue:
+    """Everything, as JSON or as a zip of CSV files (administrators; audited, hence a POST)."""
+    from casefiles.transfer.export import export_csv_zip, export_everything
+
+    require_role(Role.ADMIN)
+    if fmt not in ("json", "zip"):
+        abort(404)
+    if not ConfirmImportForm().validate_on_submit():
+        abort(400)
+    document = export_everything()
+    record(
+        "export.everything",
+        actor=current_user,
+        object_type="export",
+        summary=f"{fmt}: {len(document['cases'])} cases",
+        changes={"format": [None, fmt], "cases": [None, len(document["cases"])]},
+    )
+    db.session.commit()
+    if fmt == "json":
+        body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+        mimetype = "application/json"
+    else:
+        body, mimetype = export_csv_zip(document), "application/zip"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="casefiles-export.{fmt}"'},
+    )
