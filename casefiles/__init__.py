@@ -76,6 +76,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/staff/audit")
     app.register_blueprint(cases_bp, url_prefix="/staff")
     app.register_blueprint(institutions_bp, url_prefix="/staff/institutions")
+    from casefiles.campaigns.views import bp as campaigns_bp
+    from casefiles.letters.views import bp as letters_bp
+    from casefiles.organizations.views import bp as organizations_bp
+    from casefiles.transfer.views import bp as transfer_bp
+
+    app.register_blueprint(campaigns_bp, url_prefix="/staff/campaigns")
+    app.register_blueprint(organizations_bp, url_prefix="/staff/organizations")
+    app.register_blueprint(letters_bp, url_prefix="/staff/letters")
+    app.register_blueprint(transfer_bp, url_prefix="/staff")
     from casefiles.briefs.views import bp as briefs_bp
 
     app.register_blueprint(briefs_bp, url_prefix="/staff")
