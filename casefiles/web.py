@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, refresh
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -158,6 +158,8 @@ def init_app(app: Flask) -> None:
 
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
+    # The locale is cached on `g`; choose it afresh for every request, even when an app context outlives one.
+    app.before_request(refresh)
     app.before_request(deny_by_default)
     app.before_request(_enforce_session_timeouts)
     app.after_request(_security_headers)

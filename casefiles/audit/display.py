@@ -47,6 +47,16 @@ FIELD_LABELS: dict[str, Any] = {
     "owner_id": _l("Owner"),
     "done": _l("Done"),
     "reference": _l("Reference"),
+    # Publication (casefiles.public.services)
+    "published": _l("Published"),
+    "public_slug": _l("Public address"),
+    "checklist": _l("Review checklist"),
+    "reason": _l("Reason"),
+    "title_fr": _l("Title (French)"),
+    "public_summary_fr": _l("Public summary (French)"),
+    "featured": _l("Featured on the home page"),
+    "note": _l("Correction note"),
+    "note_fr": _l("Correction note (French)"),
 }
 
 ENUM_BY_FIELD = {
