@@ -23,7 +23,7 @@ class LetterForm(FlaskForm):
         _l("Addressed to"), filters=[strip], validators=[Length(max=300)], description=_l("e.g. “Minister of Justice”.")
     )
     letter_date = DateField(_l("Date of the letter"), validators=[Optional()])
-    campaign_id = SelectField(_l("Campaign"), coerce=str, choices=[])
+    campaign_id = SelectField(_l("Campaign"), coerce=str, choices=[], default="")
     body_en = TextAreaField(_l("Text (English)"), filters=[strip], validators=[Length(max=100_000)])
     body_fr = TextAreaField(_l("Text (French)"), filters=[strip], validators=[Length(max=100_000)])
     version = HiddenField()
