@@ -78,6 +78,7 @@ def campaigns_for(case: Case) -> list[dict[str, Any]]:
                 "title": campaign.title,
                 "kind": campaign.kind_enum.label,
                 "status": campaign.status_enum.label,
+                "status_value": campaign.status_enum.value,
                 "call_to_action": campaign.call_to_action,
                 "asks": [a for a in (campaign.asks or []) if str(a).strip()],
                 "targets": list(campaign.targets or []),
@@ -214,10 +215,10 @@ def public_url(slug: str) -> str:
 
 
 def qr_data_url(url: str) -> str:
-    """A QR code of the URL as an SVG data: URL (no file, no request)."""
+    """A QR code of the URL as a PNG data: URL (no file, no request)."""
     import segno
 
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+    return segno.make(url, error="m").png_data_uri(scale=8, border=2)
 
 
 def public_context(case: Case, language: str) -> dict[str, Any] | None:
@@ -231,7 +232,7 @@ def public_context(case: Case, language: str) -> dict[str, Any] | None:
     campaigns = [
         {"title": c.title, "call_to_action": c.call_to_action, "url": c.url, "supporters": c.supporter_count}
         for c in pub.campaigns
-    ]
+    ] or running_campaigns(case)
     return {
         "title": pub.title,
         "names": list(pub.display_names),
@@ -254,6 +255,19 @@ def public_context(case: Case, language: str) -> dict[str, Any] | None:
         "qr": qr_data_url(url),
         "published": display_date(pub.published_at) if pub.published_at else "",
     }
+
+
+def running_campaigns(case: Case) -> list[dict[str, Any]]:
+    """Until the projection carries campaigns: the call to action of linked campaigns under way.
+
+    Only a campaign's outward-facing fields (title, call to action, link, supporter count) are read, and only
+    for campaigns in progress; nothing of the case itself.
+    """
+    return [
+        {"title": c["title"], "call_to_action": c["call_to_action"], "url": c["url"], "supporters": c["supporters_raw"]}
+        for c in campaigns_for(case)
+        if c["status_value"] == "in_progress"
+    ]
 
 
 def one_pager_context(case: Case, level: int = 0) -> dict[str, Any]:

@@ -122,20 +122,38 @@ def render_pdf_inline(html: str) -> bytes:
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, uncompressed_pdf=False)
 
 
-def _address_space() -> int:
-    """This process's current virtual memory size in bytes."""
+def _memory_now() -> tuple[int, int]:
+    """(address space, writable data) of this process in bytes, from /proc/self/status."""
+    sizes = {"VmSize": 0, "VmData": 0}
     try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/self/status") as status:
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in sizes:
+                    sizes[key] = int(value.split()[0]) * 1024
     except OSError:
-        return 0
+        pass
+    return sizes["VmSize"], sizes["VmData"]
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Allow this much more memory than the child already holds.
+
+    RLIMIT_DATA counts the private writable memory actually committed (so malloc arenas that a threaded parent
+    reserved do not hide the growth); RLIMIT_AS bounds the whole address space as a backstop.
+    """
+    extra = memory_mb * 1024 * 1024
+    address_space, data = _memory_now()
+    if data:
+        resource.setrlimit(resource.RLIMIT_DATA, (data + extra, data + extra))
+    if address_space:
+        resource.setrlimit(resource.RLIMIT_AS, (address_space + 2 * extra, address_space + 2 * extra))
 
 
 def _child(html: str, memory_mb: int, conn) -> None:  # noqa: ANN001
     try:
         if memory_mb > 0:
-            limit = _address_space() + memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            _limit_memory(memory_mb)
         pdf = render_pdf_inline(html)
         conn.send(("ok", pdf))
     except MemoryError:

@@ -1,0 +1,129 @@
+"""Helpers for brief tests: read PDFs back, build a case with a canary in its private fields."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+CANARY = "CANARY-7f3a-private"
+
+
+def pdf_text(pdf: bytes) -> str:
+    """All page text of a PDF (pypdf), ASCII whitespace collapsed (non-breaking spaces are kept)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(re.sub(r"[ \t\r\n]+", " ", page.extract_text() or "").strip() for page in reader.pages)
+
+
+def pdf_reader(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
+
+
+def pdf_metadata_blob(pdf: bytes) -> str:
+    """Document info and XMP metadata as one string (to search for private words)."""
+    reader = pdf_reader(pdf)
+    parts = [str(dict(reader.metadata or {}))]
+    root = reader.trailer["/Root"]
+    if "/Metadata" in root:
+        parts.append(root["/Metadata"].get_object().get_data().decode("utf-8", "replace"))
+    return " ".join(parts)
+
+
+def outline_titles(pdf: bytes) -> list[str]:
+    """Every bookmark title, depth-first."""
+    titles: list[str] = []
+
+    def walk(items: Any) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(pdf_reader(pdf).outline)
+    return titles
+
+
+@pytest.fixture
+def rich_case(make_case: Callable[..., Any], make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """rich_case(events=5, published=False, campaign_count=None) -> a case with a canary in every private field."""
+    from casefiles.cases import services
+    from casefiles.dates import PartialDate
+    from casefiles.extensions import db
+
+    def _make(events: int = 5, published: bool = False, campaign_count: int | None = None, **values: Any) -> Any:
+        volunteer = make_user("volunteer", name="Véronique Bénévole")
+        base = {
+            "title": "Affaire Côté « discours »",
+            "public_summary": "Professeure suspendue après une tribune : « la liberté académique » compte.",
+            "private_notes": f"Avocate pressentie. {CANARY} Ne pas publier.",
+            "speech_text": "A column on academic freedom.",
+            "speech_platform": "Le Devoir",
+        }
+        base.update(values)
+        case = make_case(
+            person={
+                "legal_name": "Hélène Côté",
+                "category": "professor",
+                "name_consent": "full_name",
+                "contact_email": f"{CANARY.lower()}@example.org",
+                "contact_notes": f"Call evenings {CANARY}",
+            },
+            sanction={
+                "type": "suspension",
+                "date": PartialDate.parse("2023-11-14"),
+                "imposed_by": "Conseil d'administration",
+                "appeal_deadline": PartialDate.parse("2023-12-14").value,
+            },
+            assignees=[volunteer],
+            **base,
+        )
+        for i in range(events):
+            services.add_event(
+                case,
+                actor=None,
+                values={
+                    "date": PartialDate.parse(f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"),
+                    "title": f"Étape numéro {i}" if i % 2 else f"Private step {i} {CANARY}",
+                    "description": "Décision **motivée** du comité." if i % 2 else f"Secret {CANARY}",
+                    "is_public": bool(i % 2),
+                    "kind": "hearing",
+                },
+            )
+        if campaign_count is not None:
+            from casefiles.campaigns import services as campaigns
+
+            campaign = campaigns.create_campaign(
+                actor=None,
+                values={
+                    "title_en": "Reinstate Professor Côté",
+                    "title_fr": "Réintégrez la professeure Côté",
+                    "asks": ["Reinstate her immediately", "Withdraw the reprimand"],
+                    "call_to_action_en": "Sign the petition",
+                    "call_to_action_fr": "Signez la pétition",
+                    "status": "in_progress",
+                },
+            )
+            campaigns.add_snapshot(
+                campaign, actor=None, values={"date": "2024-01-10", "count": campaign_count, "source": "site"}
+            )
+            campaigns.link_case(campaign, case, actor=None)
+        if published:
+            from casefiles.public.services import ReviewChecklist, publish_case
+
+            staff = make_user("staff")
+            publish_case(case, actor=staff, checklist=ReviewChecklist(consent_recorded=True, no_private_data=True))
+        db.session.commit()
+        return case
+
+    return _make
+
+
+@pytest.fixture
+def app_overrides(tmp_path: Any) -> dict[str, Any]:
+    """A fresh PDF store per test: ids restart in every test, so a shared store would hold stale briefs."""
+    return {"BRIEF_STORAGE": str(tmp_path / "store")}
