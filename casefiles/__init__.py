@@ -99,10 +99,12 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from casefiles.auth.cli import users_cli
+    from casefiles.backup.cli import backup_cli
     from casefiles.demo import demo_cli
     from casefiles.i18n import translations_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(demo_cli)
     from casefiles.briefs.cli import briefs_cli
 
