@@ -127,3 +127,12 @@ def rich_case(make_case: Callable[..., Any], make_user: Callable[..., Any]) -> C
 def app_overrides(tmp_path: Any) -> dict[str, Any]:
     """A fresh PDF store per test: ids restart in every test, so a shared store would hold stale briefs."""
     return {"BRIEF_STORAGE": str(tmp_path / "store")}
+
+
+def conftest_skip_or_fail(reason: str) -> None:
+    """Same rule as the suite's skip_or_fail: a missing tool skips locally and fails under CI=true."""
+    import os
+
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and {reason}")
+    pytest.skip(reason)
