@@ -239,19 +239,38 @@ def world(app: Any, login: Any, make_user: Any, make_case: Any) -> dict[str, Any
         db.session.commit()
     except ImportError:  # public pages not installed: the staff pages are still walked
         db.session.rollback()
-    return {
-        "admin": admin,
-        "case_id": case.id,
-        "institution_id": case.institution_id,
-        "user_id": volunteer.id,
-        "slug": getattr(case, "public_slug", None) if getattr(case, "published_at", None) else None,
-        "parts": {
+    world: dict[str, Any] = {}
+    try:  # campaigns, organizations and sign-on letters, when those domains are installed
+        from casefiles.campaigns import services as campaigns
+        from casefiles.letters import services as letters
+        from casefiles.organizations import services as organizations
+    except ImportError:
+        pass
+    else:
+        campaign = campaigns.create_campaign(
+            actor=admin,
+            values={"title_en": "Reinstate the student", "kind": "petition", "status": "in_progress", "goal": "20000"},
+        )
+        campaigns.add_snapshot(campaign, actor=admin, values={"date": date(2023, 11, 20), "count": 12000})
+        campaigns.link_case(campaign, case, actor=admin)
+        organization = organizations.create_organization(actor=admin, values={"name": "Fictional Civil Liberties"})
+        letter = letters.create_letter(actor=admin, values={"title": "Fictional letter", "addressee": "Minister"})
+        db.session.commit()
+        world.update(campaign_id=campaign.id, organization_id=organization.id, letter_id=letter.id)
+    world.update(
+        admin=admin,
+        case_id=case.id,
+        institution_id=case.institution_id,
+        user_id=volunteer.id,
+        slug=getattr(case, "public_slug", None) if getattr(case, "published_at", None) else None,
+        parts={
             "people": case.people[0].id,
             "sanctions": case.sanctions[0].id,
             "events": event.id,
             "tasks": case.tasks[0].id,
         },
-    }
+    )
+    return world
 
 
 def _first_id_of(noun: str) -> int | None:
@@ -385,6 +404,13 @@ def test_dates_and_numbers_follow_the_reader_language(app: Any, client: Any, wor
     assert french.replace("\u202f", " ").replace("\u00a0", " ") == "14 novembre 2023 | novembre 2023 | 12 000 | Actif"
     assert re.match(r"12[\u202f\u00a0]000", french.split(" | ")[2]), "French groups digits with a non-breaking space"
     assert english == "November 14, 2023 | November 2023 | 12,000 | Active"
+
+    if "campaign_id" in world:  # a supporter count on a real page
+        url = "/staff/campaigns/{}".format(world["campaign_id"])
+        assert "12,000" in client.get(url).get_data(as_text=True)
+        client.set_cookie("lang", "fr")
+        assert "12\u202f000" in client.get(url).get_data(as_text=True)
+        client.delete_cookie("lang")
 
     url = "/staff/cases/{}".format(world["case_id"])
     assert "November 14, 2023" in client.get(url).get_data(as_text=True)

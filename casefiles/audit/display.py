@@ -57,6 +57,9 @@ FIELD_LABELS: dict[str, Any] = {
     "featured": _l("Featured on the home page"),
     "note": _l("Correction note"),
     "note_fr": _l("Correction note (French)"),
+    # Campaigns (casefiles.campaigns.services)
+    "campaigns": _l("Campaigns"),
+    "cases": _l("Cases"),
 }
 
 ENUM_BY_FIELD = {
