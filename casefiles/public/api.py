@@ -15,15 +15,26 @@ from flask.typing import ResponseReturnValue
 
 from casefiles.authz import public
 from casefiles.public import queries
+from casefiles.public.edge_cache import MARKER
 from casefiles.public.openapi import openapi_document
 from casefiles.public.projection import PublicCase
-from casefiles.public.views import BUILD, PUBLIC_CACHE_CONTROL, case_etag, locale, not_modified
+from casefiles.public.views import BUILD, PAGES, PUBLIC_CACHE_CONTROL, locale, not_modified
 
 bp = Blueprint("public_api", __name__)
 
 
-def _json(data: Any, etag: str | None = None, last_modified: datetime | None = None, status: int = 200) -> Response:
-    body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _json(
+    data: Any,
+    etag: str | None = None,
+    last_modified: datetime | None = None,
+    status: int = 200,
+    body: str | None = None,
+) -> Response:
+    body = body if body is not None else _dumps(data)
     response = Response(body, status=status, mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     if status != 200:
@@ -33,6 +44,7 @@ def _json(data: Any, etag: str | None = None, last_modified: datetime | None = N
         response.last_modified = last_modified.replace(microsecond=0)
     response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers[MARKER] = "1"  # the same for everyone: the edge cache may keep it
     return response.make_conditional(request)
 
 
@@ -80,20 +92,24 @@ def cases() -> ResponseReturnValue:
 @public
 def case(slug: str) -> ResponseReturnValue:
     """One published case: every public field."""
-    found = queries.published_case_by_slug(slug)
-    if found is None:
-        return _error(404, "Not found")
-    etag = case_etag(found, "json")
-    early = not_modified(etag)
+    generation = queries.public_generation()
+    key = ("api-case", request.host, slug, locale())
+    cached = PAGES.get(key, generation)
+    if cached is None:
+        found = queries.published_case_by_slug(slug)
+        projection = queries.cached_public_case(found, locale()) if found is not None else None
+        if projection is None:
+            return _error(404, "Not found")
+        data = projection.as_json()
+        data.pop("summary_text", None)
+        data["url"] = url_for("public.case", slug=slug, _external=True)
+        body = _dumps(data)
+        cached = (body, hashlib.sha256(f"{BUILD}|{body}".encode()).hexdigest()[:32], projection.updated_at)
+        PAGES.put(key, generation, *cached)
+    early = not_modified(cached[1])
     if early is not None:
         return early
-    projection = queries.cached_public_case(found, locale())
-    if projection is None:
-        return _error(404, "Not found")
-    data = projection.as_json()
-    data.pop("summary_text", None)
-    data["url"] = url_for("public.case", slug=slug, _external=True)
-    return _json(data, etag=etag, last_modified=projection.updated_at)
+    return _json(None, etag=cached[1], last_modified=cached[2], body=cached[0])
 
 
 @bp.route("/campaigns")

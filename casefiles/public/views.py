@@ -7,8 +7,12 @@ published answers exactly like a case that does not exist.
 from __future__ import annotations
 
 import hashlib
+import time
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
+from threading import Lock
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -19,9 +23,12 @@ from casefiles.authz import public
 from casefiles.cases.models import Case
 from casefiles.enums import Outcome, PersonCategory
 from casefiles.public import queries
+from casefiles.public.edge_cache import MARKER
+from casefiles.public.edge_cache import install as install_edge_cache
 from casefiles.public.projection import PublicCase
 
 bp = Blueprint("public", __name__)
+bp.record_once(lambda state: install_edge_cache(state.app))
 
 _TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "public"
 # Changes with the public templates, so a deploy invalidates every ETag; the same in every worker.
@@ -35,13 +42,45 @@ def locale() -> str:
     return str(get_locale() or "en")
 
 
-def case_etag(case: Case, kind: str) -> str:
-    """A validator that moves whenever anything the public page shows may have changed."""
-    inst = case.institution
-    stamp = inst.updated_at.isoformat() if inst is not None and inst.updated_at else ""
-    signed_in = bool(current_user and current_user.is_authenticated)  # the header differs for the team
-    raw = f"{kind}|{case.id}|{case.version}|{case.public_slug}|{locale()}|{stamp}|{signed_in}|{BUILD}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+def body_etag(body: bytes) -> str:
+    """A validator derived from the answer itself: it moves exactly when what the reader sees moves."""
+    return hashlib.sha256(BUILD.encode() + body).hexdigest()[:32]
+
+
+class ResponseCache:
+    """Rendered anonymous answers per worker, keyed by what they show and checked against a fresh validator."""
+
+    def __init__(self, size: int = 2048, ttl: float = 30.0) -> None:
+        self.size = size
+        self.ttl = ttl  # bounds staleness should a change ever bypass the audit log
+        self.entries: OrderedDict[tuple, tuple[Any, float, Any, str, datetime | None]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple, validator: Any) -> tuple[Any, str, datetime | None] | None:
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is None or hit[0] != validator or time.monotonic() - hit[1] > self.ttl:
+                return None
+            self.entries.move_to_end(key)
+            return hit[2], hit[3], hit[4]
+
+    def put(self, key: tuple, validator: Any, body: Any, etag: str, last_modified: datetime | None) -> None:
+        with self.lock:
+            self.entries[key] = (validator, time.monotonic(), body, etag, last_modified)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+PAGES = ResponseCache()
+
+
+def anonymous() -> bool:
+    return not (current_user and current_user.is_authenticated)
 
 
 def not_modified(etag: str) -> Response | None:
@@ -62,6 +101,8 @@ def conditional(response: Response, etag: str, last_modified: datetime | None) -
         response.last_modified = last_modified.replace(microsecond=0)
     response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     response.headers["Vary"] = "Cookie, Accept-Language"
+    if anonymous():
+        response.headers[MARKER] = "1"  # the edge cache may keep this answer (see edge_cache.py)
     return response.make_conditional(request)
 
 
@@ -79,49 +120,71 @@ def load_public_case(slug: str) -> tuple[Case, PublicCase]:
 def home() -> ResponseReturnValue:
     """Featured and recent cases, and the active campaigns (served at / by web.home)."""
     loc = locale()
-    featured = queries.recent_public_cases(loc, limit=3, featured=True)
-    seen = {c.slug for c in featured}
-    recent = [c for c in queries.recent_public_cases(loc, limit=9) if c.slug not in seen][:6]
-    return render_template("public/home.html", featured=featured, recent=recent, campaigns=[])
+    generation = queries.public_generation()
+    key = ("home", request.host, loc)
+    cached = PAGES.get(key, generation) if anonymous() else None
+    if cached is None:
+        featured = queries.recent_public_cases(loc, limit=3, featured=True)
+        seen = {c.slug for c in featured}
+        recent = [c for c in queries.recent_public_cases(loc, limit=9) if c.slug not in seen][:6]
+        body = render_template("public/home.html", featured=featured, recent=recent, campaigns=[]).encode()
+        cached = (body, body_etag(body), None)
+        if anonymous():
+            PAGES.put(key, generation, *cached)
+    return conditional(Response(cached[0], mimetype="text/html"), cached[1], None)
 
 
 @bp.route("/cases")
 @public
 def index() -> ResponseReturnValue:
     """Published cases with filters and a search over published text only."""
-    filters = queries.PublicFilters.from_args(request.args)
-    page = queries.find_public_cases(filters, locale(), per_page=current_app.config.get("PUBLIC_CASES_PER_PAGE", 20))
-    return render_template(
-        "public/index.html",
-        page=page,
-        filters=filters,
-        choices=queries.filter_choices(),
-        categories=list(PersonCategory),
-        outcomes=list(Outcome),
-    )
+    generation = queries.public_generation()
+    key = ("index", request.host, request.query_string, locale())
+    cached = PAGES.get(key, generation) if anonymous() else None
+    if cached is None:
+        filters = queries.PublicFilters.from_args(request.args)
+        per_page = current_app.config.get("PUBLIC_CASES_PER_PAGE", 20)
+        page = queries.find_public_cases(filters, locale(), per_page=per_page)
+        body = render_template(
+            "public/index.html",
+            page=page,
+            filters=filters,
+            choices=queries.filter_choices(),
+            categories=list(PersonCategory),
+            outcomes=list(Outcome),
+        ).encode()
+        updated = max((c.updated_at for c in page.items if c.updated_at), default=None)
+        cached = (body, body_etag(body), updated)
+        if anonymous():
+            PAGES.put(key, generation, *cached)
+    response = Response(cached[0], mimetype="text/html")
+    return conditional(response, cached[1], cached[2])
 
 
 @bp.route("/cases/<slug>")
 @public
 def case(slug: str) -> ResponseReturnValue:
-    """One published case."""
-    case = queries.published_case_by_slug(slug)
-    if case is None:
-        abort(404)
-    etag = case_etag(case, "html")
-    early = not_modified(etag)
+    """One published case (anonymous answers are cached per worker until anything changes)."""
+    generation = queries.public_generation()
+    key = ("case", request.host, slug, locale())
+    cached = PAGES.get(key, generation) if anonymous() else None
+    if cached is None:
+        _, projection = load_public_case(slug)
+        body = render_template("public/case.html", case=projection).encode()
+        cached = (body, body_etag(body), projection.updated_at)
+        if anonymous():
+            PAGES.put(key, generation, *cached)
+    early = not_modified(cached[1])
     if early is not None:
         return early
-    _, projection = load_public_case(slug)
-    response = current_app.make_response(render_template("public/case.html", case=projection))
-    return conditional(response, etag, projection.updated_at)
+    return conditional(Response(cached[0], mimetype="text/html"), cached[1], cached[2])
 
 
 @bp.route("/cases/<slug>/feed.atom")
 @public
 def case_feed(slug: str) -> ResponseReturnValue:
     """Atom feed of one case's published updates."""
-    case, projection = load_public_case(slug)
+    _, projection = load_public_case(slug)
     entries = feed_entries([projection], single=True)
     body = render_template(
         "public/feed.xml",
@@ -133,7 +196,7 @@ def case_feed(slug: str) -> ResponseReturnValue:
         entries=entries,
     )
     response = Response(body, mimetype="application/atom+xml")
-    return conditional(response, case_etag(case, "atom"), projection.updated_at)
+    return conditional(response, body_etag(body.encode()), projection.updated_at)
 
 
 @bp.route("/feed.atom")

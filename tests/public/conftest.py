@@ -16,10 +16,13 @@ def staff(make_user: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_projection_cache() -> None:
+def _fresh_projection_cache(app: Any) -> None:
     from casefiles.public.queries import clear_cache
+    from casefiles.public.views import PAGES
 
     clear_cache()
+    PAGES.clear()
+    app.extensions["public_edge_cache"].clear()
 
 
 @pytest.fixture

@@ -196,3 +196,24 @@ def test_public_endpoints_need_no_login_and_set_no_cookie(client: Any, make_publ
         assert response.status_code == 200, url
         assert "Set-Cookie" not in response.headers, url
         assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+
+
+def test_cached_pages_never_outlive_a_change(client: Any, make_published: Any, staff: Any, login: Any) -> None:
+    from casefiles.public.services import unpublish_case
+
+    case = make_published(title="Surge case")
+    url = f"/cases/{case.public_slug}"
+    first, second = client.get(url), client.get(url)  # the second is answered by the edge cache
+    assert first.get_data() == second.get_data() and first.headers["ETag"] == second.headers["ETag"]
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert "X-Casefiles-Edge-Cacheable" not in second.headers
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    case_services.update_case(case, actor=staff, changes={"title": "Surge case, renamed"})
+    db.session.commit()
+    assert "Surge case, renamed" in client.get(url).get_data(as_text=True)
+    unpublish_case(case, actor=staff)
+    db.session.commit()
+    assert client.get(url).status_code == 404
+    assert "Surge case" not in client.get("/cases").get_data(as_text=True)
+    login("staff")
+    assert client.get("/cases").headers["Cache-Control"] == "no-store"  # signed in: never from the cache

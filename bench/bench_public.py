@@ -1,0 +1,247 @@
+"""Public pages under a surge: 10,000 published cases in SQLite, gunicorn (2 workers), Debian's wrk.
+
+Measured in the same run, beside a bare Flask endpoint rendering a static template of the same size as the case
+page (the baseline):
+  - a case page (the shared link everyone opens), the case index, the JSON API for one case;
+  - the case page requested with If-None-Match (answered 304).
+Targets: >= 0.5 of the baseline's requests/s (>= 0.9 for 304s), p99 latency under 100 ms.
+
+    python bench/bench_public.py [--cases 10000] [--duration 10s] [--connections 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BASELINE_APP = """
+from flask import Flask, render_template
+app = Flask(__name__, template_folder="templates")
+
+@app.route("/static/<name>")
+def static_page(name):
+    return render_template(name + ".html")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed(url: str, count: int) -> list[str]:
+    """Create the schema and `count` published cases with people, public events and institutions."""
+    from casefiles import create_app
+    from casefiles.cases.models import Case, Event
+    from casefiles.extensions import db
+    from casefiles.institutions.models import Institution
+    from casefiles.people.models import Person
+
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url})
+    rng = random.Random(6)
+    regions = ["Québec", "Ontario", "Alberta", "British Columbia", "Manitoba", "Nova Scotia"]
+    categories = ["student", "nurse", "physician", "teacher", "professor", "journalist", "lawyer"]
+    outcomes = ["victory", "positive", "ongoing", "setback", "withdrawn"]
+    consents = ["full_name", "initials", "pseudonym", "none"]
+    now = datetime.now(UTC)
+    slugs = []
+    with app.app_context():
+        db.create_all()
+        db.session.execute(
+            Institution.__table__.insert(),
+            [
+                {
+                    "name": f"Institution {i}",
+                    "name_key": f"institution {i}",
+                    "kind": "university",
+                    "region": regions[i % len(regions)],
+                    "country": "Canada",
+                }
+                for i in range(1, 201)
+            ],
+        )
+        summary = (
+            "In November, she was suspended for a post about working conditions. **The post named no patient.** " * 6
+        )
+        cases, people, events = [], [], []
+        for i in range(1, count + 1):
+            slug = f"case{i:05d}{rng.randrange(16**6):06x}"
+            slugs.append(slug)
+            published = now - timedelta(minutes=i)
+            cases.append(
+                {
+                    "id": i,
+                    "title": f"Case {i}: {rng.choice(categories)} sanctioned for speech",
+                    "status": "active",
+                    "outcome": rng.choice(outcomes),
+                    "priority": "normal",
+                    "institution_id": rng.randint(1, 200),
+                    "public_summary": summary,
+                    "private_notes": "private",
+                    "published": True,
+                    "published_at": published,
+                    "public_updated_at": published,
+                    "public_slug": slug,
+                }
+            )
+            people.append(
+                {
+                    "case_id": i,
+                    "legal_name": f"Person Number{i}",
+                    "name_consent": rng.choice(consents),
+                    "pseudonym": f"Alias {i}",
+                    "category": rng.choice(categories),
+                }
+            )
+            year = rng.randint(2018, 2025)
+            for n, title in enumerate(("Sanction imposed", "Appeal filed", "Hearing")):
+                events.append(
+                    {
+                        "case_id": i,
+                        "date": date(year, 1 + n, 10),
+                        "date_precision": "month" if n == 0 else "day",
+                        "title": title,
+                        "description": "A public description of what happened at this step.",
+                        "is_public": n < 2,
+                        "kind": "other",
+                    }
+                )
+        db.session.execute(Case.__table__.insert(), cases)
+        db.session.execute(Person.__table__.insert(), people)
+        db.session.execute(Event.__table__.insert(), events)
+        db.session.commit()
+    return slugs
+
+
+def wait_for(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 - loopback http only
+            return
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def wrk(url: str, duration: str, connections: int, headers: dict[str, str] | None = None) -> dict[str, float]:
+    """Run wrk and read requests/s, p99 latency (ms) and non-2xx/3xx answers."""
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency"]
+    for key, value in (headers or {}).items():
+        cmd += ["-H", f"{key}: {value}"]
+    cmd.append(url)
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    factor = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"rps": rps, "p99_ms": float(p99.group(1)) * factor, "errors": int(errors.group(1)) if errors else 0}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--duration", default="10s")
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
+        return 2
+
+    work = Path(tempfile.mkdtemp(prefix="bench-public-"))
+    url = f"sqlite:///{work / 'bench.db'}"
+    started = time.monotonic()
+    slugs = seed(url, args.cases)
+    print(f"seeded {args.cases:,} published cases in {time.monotonic() - started:.1f} s")
+
+    env = {
+        **os.environ,
+        "CASEFILES_ENV": "development",
+        "DATABASE_URL": url,
+        "CASEFILES_INSTANCE": str(work / "instance"),
+        "PYTHONPATH": str(ROOT),
+    }
+    app_port, base_port = free_port(), free_port()
+    common = ["gunicorn", "-w", "2", "--log-level", "warning"]
+    servers = [subprocess.Popen([*common, "-b", f"127.0.0.1:{app_port}", "wsgi:app"], cwd=ROOT, env=env)]
+    try:
+        app_url = f"http://127.0.0.1:{app_port}"
+        case_path = f"/cases/{slugs[len(slugs) // 2]}"
+        wait_for(app_url + case_path)
+        runs = [
+            # label, path on the app, conditional?, baseline template of the same size
+            ("case page", case_path, False, "case"),
+            ("case index", "/cases", False, "index"),
+            ("JSON API, one case", f"/api/v1{case_path}", False, "api"),
+            ("case page, If-None-Match -> 304", case_path, True, "case"),
+        ]
+        templates = work / "baseline" / "templates"
+        templates.mkdir(parents=True)
+        for _, path, _, name in runs:
+            body = fetch(app_url + path)
+            # The same bytes as a static template (braces escaped so Jinja sees no syntax).
+            (templates / f"{name}.html").write_bytes(body.replace(b"{", b"&#123;").replace(b"}", b"&#125;"))
+        (work / "baseline" / "baseline_app.py").write_text(BASELINE_APP)
+        servers.append(
+            subprocess.Popen(
+                [*common, "-b", f"127.0.0.1:{base_port}", "baseline_app:app"], cwd=work / "baseline", env=env
+            )
+        )
+        base_url = f"http://127.0.0.1:{base_port}/static/"
+        wait_for(base_url + "case")
+        etag = urllib.request.urlopen(app_url + case_path).headers["ETag"]  # noqa: S310 - loopback http
+        for _, path, _, name in runs[:3]:
+            print(f"{path[:48]:50} {len(fetch(app_url + path)):8,} bytes; baseline {len(fetch(base_url + name)):8,}")
+
+        # Each endpoint is measured right after its baseline, so both see the same load on the machine.
+        results = []
+        for label, path, conditional, name in runs:
+            extra = {"If-None-Match": etag} if conditional else None
+            wrk(base_url + name, "2s", args.connections)  # warm up
+            base = wrk(base_url + name, args.duration, args.connections)
+            wrk(app_url + path, "2s", args.connections, extra)
+            mine = wrk(app_url + path, args.duration, args.connections, extra)
+            results.append((label, conditional, base, mine))
+
+        print(f"\nwrk -t2 -c{args.connections} -d{args.duration} --latency, gunicorn -w 2 (sync), {args.cases:,} cases")
+        print(f"{'endpoint':34} {'req/s':>8} {'baseline':>9} {'ratio':>6} {'p99 ms':>7} {'base p99':>9} {'errors':>6}")
+        for label, conditional, base, mine in results:
+            ratio = mine["rps"] / base["rps"]
+            target = 0.9 if conditional else 0.5
+            ok = "ok" if ratio >= target and mine["p99_ms"] < 100 else "MISSED"
+            print(
+                f"{label:34} {mine['rps']:8.1f} {base['rps']:9.1f} {ratio:6.2f} {mine['p99_ms']:7.1f} "
+                f"{base['p99_ms']:9.1f} {mine['errors']:6d}  target >= {target}, p99 < 100 ms: {ok}"
+            )
+        with open("/proc/loadavg") as load:
+            print(f"load average during the run: {load.read().split()[0]} (other processes share the cores)")
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def fetch(url: str) -> bytes:
+    return urllib.request.urlopen(url).read()  # noqa: S310 - loopback http only
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
