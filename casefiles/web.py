@@ -49,7 +49,12 @@ def select_locale() -> str:
     locale = getattr(user, "locale", None)
     if locale in languages:
         return locale
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    # By preference order and primary subtag: "fr-CA,en;q=0.8" is French (best_match would pick the exact "en").
+    for tag, _quality in request.accept_languages:
+        primary = tag.replace("_", "-").split("-")[0].lower()
+        if primary in languages:
+            return primary
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 @bp.route("/language/<code>")

@@ -355,6 +355,11 @@ def test_accept_language_selects_french_and_the_cookie_wins(client: Any, world: 
     page = client.get("/staff/", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"})
     assert '<html lang="fr"' in page.get_data(as_text=True)
     assert "Tableau de bord" in page.get_data(as_text=True)
+    # A Québec browser that lists English second still gets French (not the exact "en" match).
+    page = client.get("/staff/", headers={"Accept-Language": "fr-CA,en-US;q=0.9,en;q=0.8"})
+    assert '<html lang="fr"' in page.get_data(as_text=True)
+    page = client.get("/staff/", headers={"Accept-Language": "de-DE,en-GB;q=0.7,fr;q=0.5"})
+    assert '<html lang="en"' in page.get_data(as_text=True)
     client.set_cookie("lang", "en")
     page = client.get("/staff/", headers={"Accept-Language": "fr-CA,fr;q=0.9"})
     assert '<html lang="en"' in page.get_data(as_text=True)
