@@ -17,7 +17,7 @@ from casefiles.authz import public
 from casefiles.public import queries
 from casefiles.public.edge_cache import MARKER
 from casefiles.public.openapi import openapi_document
-from casefiles.public.projection import PublicCase
+from casefiles.public.projection import PublicCase, campaign_json
 from casefiles.public.views import BUILD, PAGES, PUBLIC_CACHE_CONTROL, locale, not_modified
 
 bp = Blueprint("public_api", __name__)
@@ -115,8 +115,9 @@ def case(slug: str) -> ResponseReturnValue:
 @bp.route("/campaigns")
 @public
 def campaigns() -> ResponseReturnValue:
-    """Public campaigns (none are published through this API yet)."""
-    return _json({"locale": locale(), "total": 0, "items": []})
+    """Campaigns in progress that support a published case."""
+    items = [campaign_json(c) for c in queries.active_public_campaigns(locale(), limit=100)]
+    return _json({"locale": locale(), "total": len(items), "items": items})
 
 
 @bp.route("/openapi.json")

@@ -7,7 +7,7 @@ A field that is not copied here cannot leak, whatever a template or serializer d
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import force_locale
@@ -66,10 +66,13 @@ class PublicDocument:
 
 @dataclass(frozen=True)
 class PublicCampaign:
+    """A campaign in progress linked to the case: its call to action, where to join, how many joined."""
+
     title: str
     url: str
     call_to_action: str = ""
     supporter_count: int | None = None
+    counted_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,14 @@ class PublicCase:
             value = data[key]
             data[key] = value.isoformat() if value else None
         data["corrections"] = [{"created_at": c.created_at.isoformat(), "note": c.note} for c in self.corrections]
+        data["campaigns"] = [campaign_json(c) for c in self.campaigns]
         return data
+
+
+def campaign_json(campaign: PublicCampaign) -> dict[str, Any]:
+    data = asdict(campaign)
+    data["counted_on"] = campaign.counted_on.isoformat() if campaign.counted_on else None
+    return data
 
 
 def is_public(case: Case) -> bool:
@@ -161,8 +171,58 @@ def _corrections_by_case(case_ids: list[int], locale: str) -> dict[int, tuple[Pu
 
 def build_public_cases(cases: list[Case], locale: str) -> list[PublicCase | None]:
     """public_case for many cases at once (one query for all their correction notes)."""
-    corrections = _corrections_by_case([c.id for c in cases if is_public(c)], locale)
-    return [project(c, locale, corrections=corrections.get(c.id, ())) if is_public(c) else None for c in cases]
+    ids = [c.id for c in cases if is_public(c)]
+    corrections = _corrections_by_case(ids, locale)
+    campaigns = _campaigns_by_case(ids, locale)
+    return [
+        project(c, locale, corrections=corrections.get(c.id, ()), campaigns=campaigns.get(c.id, ()))
+        if is_public(c)
+        else None
+        for c in cases
+    ]
+
+
+def _safe_url(url: str) -> str:
+    """Only plain web links leave our site."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def public_campaign(campaign: Any, locale: str) -> PublicCampaign:
+    """The public face of a campaign in progress."""
+    from casefiles.campaigns.services import latest_count
+
+    with force_locale(locale):
+        counted = latest_count(campaign)
+        return PublicCampaign(
+            title=campaign.title,
+            url=_safe_url(campaign.external_url),
+            call_to_action=campaign.call_to_action,
+            supporter_count=counted[0] if counted else None,
+            counted_on=counted[1] if counted else None,
+        )
+
+
+def _campaigns_by_case(case_ids: list[int], locale: str) -> dict[int, tuple[PublicCampaign, ...]]:
+    """Campaigns in progress linked to these cases (a planned or cancelled campaign is not public)."""
+    try:
+        from sqlalchemy import select
+
+        from casefiles.campaigns.models import Campaign, CampaignStatus, case_campaigns
+        from casefiles.extensions import db
+    except ImportError:  # campaigns not installed
+        return {}
+    found: dict[int, list[PublicCampaign]] = {}
+    if case_ids:
+        rows = db.session.execute(
+            select(case_campaigns.c.case_id, Campaign)
+            .join(Campaign, Campaign.id == case_campaigns.c.campaign_id)
+            .where(case_campaigns.c.case_id.in_(case_ids), Campaign.status == CampaignStatus.IN_PROGRESS.value)
+            .order_by(Campaign.id.desc())
+        ).all()
+        for case_id, campaign in rows:
+            found.setdefault(case_id, []).append(public_campaign(campaign, locale))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -182,7 +242,11 @@ def public_case(case: Case, locale: str) -> PublicCase | None:
 
 
 def project(
-    case: Case, locale: str, slug: str | None = None, corrections: tuple[PublicCorrection, ...] | None = None
+    case: Case,
+    locale: str,
+    slug: str | None = None,
+    corrections: tuple[PublicCorrection, ...] | None = None,
+    campaigns: tuple[PublicCampaign, ...] | None = None,
 ) -> PublicCase:
     """Build the projection whatever the publication state (the reviewer's preview); public code uses public_case."""
     locale = locale if locale in ("en", "fr") else "en"
@@ -221,6 +285,8 @@ def project(
         summary_html = render_markdown(summary)
         if corrections is None:
             corrections = _corrections_by_case([case.id], locale)[case.id]
+        if campaigns is None:
+            campaigns = _campaigns_by_case([case.id], locale).get(case.id, ())
         stamps = [
             _aware(case.published_at),
             _aware(case.public_updated_at),
@@ -245,7 +311,7 @@ def project(
             updated_at=max(stamps) if stamps else None,
             corrections=corrections,
             documents=(),
-            campaigns=(),
+            campaigns=campaigns,
             featured=bool(case.featured),
             summary_language=summary_lang,
             title_language=title_lang,

@@ -180,6 +180,30 @@ def recent_public_cases(locale: str, limit: int = 6, featured: bool | None = Non
     return cached_public_cases(ids, locale)
 
 
+def active_public_campaigns(locale: str, limit: int = 6) -> list[Any]:
+    """Campaigns in progress that support at least one published case."""
+    try:
+        from casefiles.campaigns.models import Campaign, CampaignStatus, case_campaigns
+    except ImportError:  # campaigns not installed
+        return []
+    from casefiles.public.projection import public_campaign
+
+    rows = db.session.scalars(
+        select(Campaign)
+        .where(
+            Campaign.status == CampaignStatus.IN_PROGRESS.value,
+            Campaign.id.in_(
+                select(case_campaigns.c.campaign_id)
+                .join(Case, Case.id == case_campaigns.c.case_id)
+                .where(published_clause())
+            ),
+        )
+        .order_by(Campaign.id.desc())
+        .limit(limit)
+    )
+    return [public_campaign(c, locale) for c in rows]
+
+
 def published_case_by_slug(slug: str) -> Case | None:
     """The published case with this public address, or None (missing and unpublished look the same)."""
     if not slug or len(slug) > 80:
@@ -222,7 +246,7 @@ def filter_choices() -> dict[str, Any]:
 
 # (case id, locale) -> ((version, public slug), stored at, projection). The random slug in the key keeps
 # rows of different databases (tests, restores) that share an id and a version apart.
-_CACHE: OrderedDict[tuple[int, str], tuple[tuple[int, str | None], float, PublicCase]] = OrderedDict()
+_CACHE: OrderedDict[tuple[int, str], tuple[tuple, float, PublicCase]] = OrderedDict()
 _CACHE_LOCK = Lock()
 CACHE_SIZE = 4096
 CACHE_TTL = 60.0  # seconds; bounds staleness for changes that do not move the case version (institution names)
@@ -232,8 +256,9 @@ def cached_public_cases(ids: list[int], locale: str) -> list[PublicCase]:
     """Projections for these published case ids, in order, rebuilding only those whose version moved."""
     if not ids:
         return []
+    generation = public_generation()
     versions = {
-        row.id: (row.version, row.public_slug)
+        row.id: (row.version, row.public_slug, generation)
         for row in db.session.execute(select(Case.id, Case.version, Case.public_slug).where(Case.id.in_(ids)))
     }
     now = time.monotonic()
@@ -256,7 +281,7 @@ def cached_public_cases(ids: list[int], locale: str) -> list[PublicCase]:
 def remember(case: Case, locale: str, projection: PublicCase) -> None:
     key = (case.id, locale)
     with _CACHE_LOCK:
-        _CACHE[key] = ((case.version, case.public_slug), time.monotonic(), projection)
+        _CACHE[key] = ((case.version, case.public_slug, public_generation()), time.monotonic(), projection)
         _CACHE.move_to_end(key)
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
@@ -269,7 +294,7 @@ def cached_public_case(case: Case, locale: str) -> PublicCase | None:
     now = time.monotonic()
     with _CACHE_LOCK:
         hit = _CACHE.get((case.id, locale))
-    if hit and hit[0] == (case.version, case.public_slug) and now - hit[1] < CACHE_TTL:
+    if hit and hit[0] == (case.version, case.public_slug, public_generation()) and now - hit[1] < CACHE_TTL:
         return hit[2]
     projection = build_public_cases([case], locale)[0]
     if projection is not None:

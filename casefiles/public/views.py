@@ -127,7 +127,12 @@ def home() -> ResponseReturnValue:
         featured = queries.recent_public_cases(loc, limit=3, featured=True)
         seen = {c.slug for c in featured}
         recent = [c for c in queries.recent_public_cases(loc, limit=9) if c.slug not in seen][:6]
-        body = render_template("public/home.html", featured=featured, recent=recent, campaigns=[]).encode()
+        body = render_template(
+            "public/home.html",
+            featured=featured,
+            recent=recent,
+            campaigns=queries.active_public_campaigns(loc),
+        ).encode()
         cached = (body, body_etag(body), None)
         if anonymous():
             PAGES.put(key, generation, *cached)

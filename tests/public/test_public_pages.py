@@ -217,3 +217,35 @@ def test_cached_pages_never_outlive_a_change(client: Any, make_published: Any, s
     assert "Surge case" not in client.get("/cases").get_data(as_text=True)
     login("staff")
     assert client.get("/cases").headers["Cache-Control"] == "no-store"  # signed in: never from the cache
+
+
+def test_campaign_in_progress_shows_its_call_to_action(client: Any, make_published: Any, staff: Any) -> None:
+    from datetime import date
+
+    from casefiles.campaigns import services as campaigns
+
+    case = make_published(title="Campaign case")
+    running = campaigns.create_campaign(
+        actor=staff,
+        values={
+            "title_en": "Reinstate her now",
+            "title_fr": "Réintégrez-la",
+            "call_to_action_en": "Sign the petition to the college.",
+            "external_url": "https://petitions.example.org/reinstate",
+            "status": "in_progress",
+        },
+    )
+    planned = campaigns.create_campaign(actor=staff, values={"title_en": "Planned rally", "status": "planned"})
+    for campaign in (running, planned):
+        campaigns.link_case(campaign, case, actor=staff)
+    campaigns.add_snapshot(running, actor=staff, values={"date": date(2024, 3, 1), "count": 12345, "source": "site"})
+    db.session.commit()
+    page = client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    assert "Reinstate her now" in page and "Sign the petition to the college." in page
+    assert "12,345 supporters as of" in page and 'href="https://petitions.example.org/reinstate"' in page
+    assert "Planned rally" not in page
+    assert "Reinstate her now" in client.get("/").get_data(as_text=True)
+    items = client.get("/api/v1/campaigns").get_json()["items"]
+    assert [i["title"] for i in items] == ["Reinstate her now"] and items[0]["supporter_count"] == 12345
+    client.set_cookie("lang", "fr")
+    assert "Réintégrez-la" in client.get(f"/cases/{case.public_slug}").get_data(as_text=True)

@@ -90,6 +90,18 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
     )
     case_services.add_event(case, actor=staff, values={"date": "2023-11-14", "title": "Suspended", "is_public": True})
     case_services.add_task(case, actor=staff, values={"title": put("task"), "due_date": date(2030, 1, 1)})
+    from casefiles.campaigns import services as campaigns
+
+    planned = campaigns.create_campaign(
+        actor=staff, values={"title_en": put("plannedcampaign"), "description_en": put("plannedcampaigndesc")}
+    )
+    running = campaigns.create_campaign(
+        actor=staff,
+        values={"title_en": "Running campaign", "description_en": put("campaigndesc"), "status": "in_progress"},
+    )
+    for campaign in (planned, running):
+        campaigns.link_case(campaign, case, actor=staff)
+    campaigns.add_snapshot(running, actor=staff, values={"date": date(2024, 1, 5), "count": 77, "source": put("src")})
     db.session.commit()
     public_services.publish_case(case, actor=staff, checklist=public_services.ReviewChecklist(True, True))
     db.session.commit()
@@ -166,6 +178,7 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
     assert len(pages) >= 2 * len(start)
     page = pages[f"en /cases/{slug}"].decode()
     assert "Suspended" in page and "Sam" in page and "Published canary case" in page  # the crawl saw the case
+    assert "Running campaign" in page
     for label, value in canaries["canaries"].items():
         for url, body in pages.items():
             text = body.decode("utf-8", "replace").lower()
