@@ -24,6 +24,7 @@ from casefiles.dates import PartialDate, PartialDateError
 from casefiles.enums import CaseStatus, Outcome, PersonCategory, SanctionType
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution, institution_key
+from casefiles.transfer import bulk_cases
 from casefiles.transfer.csv_reading import ImportFileError, cell_error, chunks, read_csv
 from casefiles.transfer.report import (
     CREATE,
@@ -227,7 +228,7 @@ def preview_cases(data: bytes, filename: str, *, review_confirmed: bool = False)
     return report
 
 
-def _institution_ids(rows: list[CaseRow], actor: Any) -> dict[str, int]:
+def _institutions(rows: list[CaseRow], actor: Any) -> dict[str, Institution]:
     """One lookup per chunk of distinct institution names; the missing ones are created once each."""
     from casefiles.institutions.services import find_or_create_institution
 
@@ -235,19 +236,18 @@ def _institution_ids(rows: list[CaseRow], actor: Any) -> dict[str, int]:
     for row in rows:
         if row.institution:
             wanted.setdefault(institution_key(row.institution), row)
-    ids: dict[str, int] = {}
+    found: dict[str, Institution] = {}
     for chunk in chunks(sorted(wanted), CHUNK):
-        for inst_id, key in db.session.execute(
-            select(Institution.id, Institution.name_key).where(Institution.name_key.in_(chunk)).order_by(Institution.id)
+        for inst in db.session.scalars(
+            select(Institution).where(Institution.name_key.in_(chunk)).order_by(Institution.id)
         ):
-            ids.setdefault(key, inst_id)
+            found.setdefault(inst.name_key, inst)
     for key, row in wanted.items():
-        if key not in ids:
-            inst = find_or_create_institution(
+        if key not in found:
+            found[key] = find_or_create_institution(
                 row.institution, actor=actor, region=row.region, country=row.country or "Canada"
             )
-            ids[key] = inst.id
-    return ids
+    return found
 
 
 def _case_values(row: CaseRow, institution_id: int | None, creating: bool) -> dict[str, Any]:
@@ -268,12 +268,29 @@ def _case_values(row: CaseRow, institution_id: int | None, creating: bool) -> di
     return values
 
 
-def release_memory() -> None:
+def release_memory(keep: tuple[type, ...] = ()) -> None:
     """Flush, then let go of what the session holds (the rows stay in the open transaction)."""
     db.session.flush()
     for obj in list(db.session.identity_map.values()):
-        if not isinstance(obj, User) and obj in db.session:
+        if not isinstance(obj, (User, *keep)) and obj in db.session:
             db.session.expunge(obj)
+
+
+def _new_case_values(row: CaseRow, institutions: dict[str, Institution]) -> tuple[dict, dict, dict | None]:
+    inst = institutions.get(institution_key(row.institution)) if row.institution else None
+    values = _case_values(row, inst.id if inst else None, creating=True)
+    values["external_ref"] = row.ref
+    sanction = {"type": row.sanction_type, "date": row.sanction_date} if row.sanction_type else None
+    return values, {"legal_name": row.person, "category": row.category}, sanction
+
+
+def _publish_new(row: CaseRow, case: Case, actor: Any, review: bool) -> None:
+    from casefiles.transfer.publishing import PublicationRefused, apply_published_flag
+
+    try:
+        apply_published_flag(case, True, actor=actor, review_confirmed=review)
+    except PublicationRefused as error:
+        raise case_services.CaseError("published", str(error)) from error
 
 
 def _apply_case_row(row: CaseRow, case: Case | None, institution_id: int | None, actor: Any, review: bool) -> None:
@@ -322,19 +339,30 @@ def import_cases(
     if not report.ok:
         raise ImportRefused(report)
     _, rows = _validate_case_rows(data, filename)
-    institution_ids = _institution_ids(rows, actor)
-    release_memory()
+    institutions = _institutions(rows, actor)
+    by_id = {inst.id: inst for inst in institutions.values()}
+    release_memory(keep=(Institution,))
+    row_index = {r.row: i for i, r in enumerate(report.rows)}
     for chunk in chunks(rows, CHUNK):
         existing = _existing_cases([r.ref for r in chunk])
-        for row in chunk:
-            inst_id = institution_ids.get(institution_key(row.institution)) if row.institution else None
-            try:
-                _apply_case_row(row, existing.get(row.ref), inst_id, actor, review_confirmed)
-            except case_services.CaseError as error:
-                report.rows[[r.row for r in report.rows].index(row.row)].action = REFUSE
-                report.file_errors.append(cell_error(row.row, error.field or "", error.message))
-                raise ImportRefused(report) from error
-        release_memory()
+        fresh = [r for r in chunk if r.ref not in existing]
+        try:
+            for row in chunk:
+                inst = institutions.get(institution_key(row.institution)) if row.institution else None
+                if row.ref in existing:
+                    _apply_case_row(row, existing[row.ref], inst.id if inst else None, actor, review_confirmed)
+            created = bulk_cases.create_cases(
+                [_new_case_values(r, institutions) for r in fresh], actor=actor, institutions=by_id
+            )
+            for row, case in zip(fresh, created, strict=True):
+                if row.published:
+                    _publish_new(row, case, actor, review_confirmed)
+        except case_services.CaseError as error:
+            failed = row.row if "row" in locals() else chunk[0].row
+            report.rows[row_index[failed]].action = REFUSE
+            report.file_errors.append(cell_error(failed, error.field or "", error.message))
+            raise ImportRefused(report) from error
+        release_memory(keep=(Institution,))
         if progress:
             progress(len(chunk))
     _audit_import(report, actor)

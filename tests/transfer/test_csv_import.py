@@ -177,3 +177,21 @@ def test_a_published_row_without_public_summary_is_refused_when_reviewed(app: An
     report = preview_cases(data, "pub.csv", review_confirmed=True)
     assert not report.ok
     assert "public_summary" in report.errors[0]
+
+
+def test_bulk_created_cases_have_the_search_words_and_history_of_the_services(app: Any, make_user: Any) -> None:
+    from casefiles.cases.models import CaseSearchToken
+    from casefiles.cases.services import reindex_case
+
+    staff = make_user("staff")
+    import_cases(cases_csv([case_row("W-1", person="Zoë d’Aragon")]), "w.csv", actor=staff)
+    db.session.commit()
+    case = db.session.scalars(select(Case)).one()
+    stored = set(db.session.scalars(select(CaseSearchToken.token).where(CaseSearchToken.case_id == case.id)))
+    reindex_case(case)
+    assert stored == set(db.session.scalars(select(CaseSearchToken.token).where(CaseSearchToken.case_id == case.id)))
+    assert {"zoe", "aragon", "w"} <= stored
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.case_id == case.id)).all()
+    assert sorted(actions) == ["case.create", "person.create", "sanction.create"]
+    person = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "person.create")).one()
+    assert person.changes["legal_name"] == [None, "Zoë d’Aragon"] and person.actor_id == staff.id
