@@ -17,16 +17,7 @@ from sqlalchemy.engine import make_url
 from casefiles import create_app
 from casefiles.extensions import db
 
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
-IN_CI = os.environ.get("CI", "").lower() == "true"
-PASSWORD = "correct horse battery staple 42"
-
-
-def skip_or_fail(reason: str) -> None:
-    """Outside CI a missing tool skips the test; in CI nothing may be skipped."""
-    if IN_CI:
-        pytest.fail(f"CI=true and {reason}")
-    pytest.skip(reason)
+from support import ARTIFACTS, IN_CI, PASSWORD, SHARED_FIXTURES, skip_or_fail  # noqa: F401 (re-exported)
 
 
 def _worker() -> str:
@@ -204,7 +195,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PASSWORD
+from support import PASSWORD
 from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import AnyConverter

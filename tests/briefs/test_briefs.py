@@ -235,3 +235,27 @@ def test_who_may_print(client, login, rich_case, make_user) -> None:
 @pytest.mark.parametrize("kind", services.KINDS)
 def test_brief_file_names(kind: str) -> None:
     assert services.FILE_SLUGS[kind]
+
+
+def test_legal_brief_indexes_documents_with_dates_and_sha256(client, login, rich_case) -> None:
+    import hashlib
+
+    from support import SHARED_FIXTURES
+
+    if "documents" not in db.metadata.tables:
+        pytest.skip("documents (issue 4) are not part of this build")
+    from casefiles.documents import services as documents
+
+    case = rich_case(events=1, published=True)
+    path = SHARED_FIXTURES / "uploads" / "good" / "notes-utf8.txt"
+    with path.open("rb") as stream:
+        documents.upload_documents(
+            case, actor=None, files=[(path.name, stream)], values={"title": "Lettre de l'avocate"}
+        )
+    db.session.commit()
+    login("staff")
+    text = pdf_text(_download(client, case, "legal", "en").data)
+    assert "Lettre de l" in text
+    assert hashlib.sha256(path.read_bytes()).hexdigest() in text.replace(" ", "")
+    public = pdf_text(_download(client, case, "public", "en").data)
+    assert "Lettre de l" not in public  # a private document stays out of the public brief

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ARTIFACTS, PASSWORD
+from support import ARTIFACTS, PASSWORD
 
 pytestmark = pytest.mark.browser
 

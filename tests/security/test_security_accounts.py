@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from argon2 import PasswordHasher
-from conftest import PASSWORD
+from support import PASSWORD
 from sqlalchemy import select
 
 from casefiles.audit.models import AuditEntry

@@ -11,7 +11,7 @@ import urllib.request
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar
 
-from conftest import PASSWORD
+from support import PASSWORD
 from werkzeug.serving import make_server
 
 from casefiles.audit.models import AuditEntry

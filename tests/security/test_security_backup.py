@@ -9,7 +9,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from conftest import skip_or_fail
+from support import skip_or_fail
 from sqlalchemy import select
 
 from casefiles.audit.models import AuditEntry

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import skip_or_fail
+from support import skip_or_fail
 
 from casefiles import create_app
 from casefiles.authz import public

@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from conftest import PASSWORD
+from support import PASSWORD
 
 from casefiles import create_app
 from casefiles.extensions import db

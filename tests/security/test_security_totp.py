@@ -6,7 +6,7 @@ import re
 import time
 
 import pyotp
-from conftest import PASSWORD
+from support import PASSWORD
 
 from casefiles.auth import services, totp
 from casefiles.extensions import db

@@ -8,7 +8,7 @@ import subprocess
 import threading
 
 import pytest
-from conftest import skip_or_fail
+from support import skip_or_fail
 from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.scanner
@@ -32,7 +32,7 @@ def test_sqlmap_finds_nothing_in_search_and_filters(app, login, make_case, tmp_p
     from casefiles.extensions import db
 
     admin = db.session.query(User).filter_by(role_value="admin").first()
-    from conftest import PASSWORD
+    from support import PASSWORD
 
     # the same User-Agent as sqlmap: strong session protection ties the session to the browser
     client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
