@@ -201,10 +201,9 @@ def _english_only_messages(french: Catalog) -> set[str]:
     """English strings whose French differs: seeing one of them on a French page means it escaped translation."""
     found = set()
     for message in french:
-        if not message.id or message.pluralizable or "%" in message.id:
-            continue
-        if message.string and message.string != message.id and len(message.id) > 2:
-            found.add(message.id)
+        english, translated = i18n._texts(message.id)[0], i18n._texts(message.string)[0] if message.id else ""
+        if english and "%" not in english and translated and translated != english and len(english) > 2:
+            found.add(english)
     # Some French words are also English messages (« Dossiers », « Documents »): those prove nothing.
     french_words = {text for m in french if m.id for text in i18n._texts(m.string)}
     return found - french_words - UNTRANSLATED_WORDS
