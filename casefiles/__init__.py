@@ -95,6 +95,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(public_api_bp, url_prefix="/api/v1")
     app.register_blueprint(publishing_bp, url_prefix="/staff/cases")
+    from casefiles.documents.views import bp as documents_bp
+
+    app.register_blueprint(documents_bp)  # its routes carry their own /staff/... and public /documents/... paths
 
 
 def _register_cli(app: Flask) -> None:
@@ -113,3 +116,6 @@ def _register_cli(app: Flask) -> None:
     from casefiles.transfer.cli import register_cli as register_transfer_cli
 
     register_transfer_cli(app)
+    from casefiles.documents.cli import storage_cli
+
+    app.cli.add_command(storage_cli)

@@ -190,6 +190,13 @@ def _sync_appeal_task(case: Case, sanction: Sanction, actor: Any) -> None:
         task.title = title
 
 
+def _document_text(case: Case) -> str:
+    """The text of the case's documents (staff search only; the public search has its own index)."""
+    from casefiles.documents.services import case_document_text  # documents build on cases
+
+    return case_document_text(case)
+
+
 def reindex_case(case: Case) -> None:
     """Rebuild the search words of a case: title, names, speech, summary, notes, institution, tags."""
     words = tokens(
@@ -202,6 +209,7 @@ def reindex_case(case: Case) -> None:
         _institution_label(case),
         " ".join(t.name for t in case.tags),
         *[f"{p.legal_name} {p.pseudonym}" for p in case.people],
+        _document_text(case),
     )
     db.session.execute(delete(CaseSearchToken).where(CaseSearchToken.case_id == case.id))
     if words:

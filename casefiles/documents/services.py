@@ -1,0 +1,482 @@
+"""The verbs of documents: upload, add a version, describe, publish, record downloads, check the storage.
+
+A stored file and its row commit together: files written during a transaction are remembered on the session
+and deleted again if that transaction ends without a commit (a failed commit leaves no file behind).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from casefiles.audit.services import diff, record
+from casefiles.cases.models import Case
+from casefiles.dates import PartialDate
+from casefiles.documents import detection, extraction, previews
+from casefiles.documents.detection import Detected, UploadRefused
+from casefiles.documents.models import Document, DocumentKind, DocumentVersion, Visibility
+from casefiles.documents.storage import HashingTempFile, Storage, get_storage, new_key
+from casefiles.extensions import db
+
+DOCUMENT_FIELDS = ("title", "kind", "date", "description", "source_url", "captured_at")
+_PENDING = "casefiles.documents.new_files"
+
+
+class DocumentError(ValueError):
+    """A value of a document is not acceptable (field name, message)."""
+
+    def __init__(self, field_name: str | None, message: Any) -> None:
+        super().__init__(str(message))
+        self.field = field_name
+        self.message = message
+
+
+# --- files written in a transaction disappear again unless it commits ---------------------------------------
+
+
+def _remember(storage: Storage, key: str) -> None:
+    db.session.info.setdefault(_PENDING, []).append((storage, key))
+
+
+@event.listens_for(Session, "after_commit")
+def _files_committed(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _files_not_committed(session: Session, transaction: Any) -> None:
+    if transaction.parent is not None:
+        return
+    for storage, key in session.info.pop(_PENDING, []):
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001, S112 - the storage check lists anything a failure leaves behind
+            continue
+
+
+# --- receiving a file -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """An upload streamed to a temporary file, hashed, typed and checked; not stored yet."""
+
+    temp: HashingTempFile
+    original_filename: str
+    detected: Detected
+    text: str = ""
+    text_truncated: bool = False
+
+    def discard(self) -> None:
+        self.temp.close()
+
+
+def _spool(storage: Storage, stream: IO[bytes]) -> HashingTempFile:
+    """The upload as a hashing temporary file in the storage area (no copy when the request already wrote one)."""
+    if isinstance(stream, HashingTempFile) and stream.path.parent == storage.temp_dir and not stream.claimed:
+        stream.finish()
+        return stream
+    temp = storage.temp_file()
+    try:
+        while chunk := stream.read(1024 * 1024):
+            temp.write(chunk)
+        temp.finish()
+    except BaseException:
+        temp.close()
+        raise
+    return temp
+
+
+def prepare_file(filename: str | None, stream: IO[bytes], storage: Storage | None = None) -> Prepared:
+    """Stream, hash, detect and check one upload; UploadRefused (and nothing kept) when it is not acceptable."""
+    storage = storage or get_storage()
+    temp = _spool(storage, stream)
+    try:
+        detected = detection.detect(temp.path, temp.size)
+        extracted = extraction.extract(detected.mime_type, temp.path)
+        if not extracted.valid:
+            if detected.mime_type == detection.PDF:
+                raise UploadRefused(_l("This PDF is damaged or incomplete."))
+            raise UploadRefused(_l("This document is damaged or not what it claims to be."))
+    except BaseException:
+        temp.close()
+        raise
+    return Prepared(
+        temp=temp,
+        original_filename=detection.safe_filename(filename, max_length=255),
+        detected=detected,
+        text=extracted.text.replace("\x00", ""),
+        text_truncated=extracted.truncated,
+    )
+
+
+def _store_derived(storage: Storage, maker: Any, prepared: Prepared) -> tuple[str | None, str | None, int | None]:
+    out = storage.temp_file()
+    try:
+        if not maker(prepared.detected.mime_type, prepared.temp.path, out):
+            return None, None, None
+        key = new_key()
+        sha, size = out.sha256, out.size
+        storage.put(key, out)
+        _remember(storage, key)
+        return key, sha, size
+    except Exception:  # noqa: BLE001 - a preview is a convenience: the upload stands without one
+        return None, None, None
+    finally:
+        out.close()
+
+
+def _store(storage: Storage, document: Document, prepared: Prepared, actor: Any) -> DocumentVersion:
+    """Write the file (and its preview and public copy), then the version row; the caller commits."""
+    preview_key, preview_sha, _ = _store_derived(storage, previews.make_preview, prepared)
+    public_key, public_sha, public_size = _store_derived(storage, previews.make_public_image, prepared)
+    key, sha, size = new_key(), prepared.temp.sha256, prepared.temp.size
+    _remember(storage, key)
+    storage.put(key, prepared.temp)
+    number = max((v.number for v in document.versions), default=0) + 1
+    version = DocumentVersion(
+        number=number,
+        uploaded_by_id=getattr(actor, "id", None),
+        size=size,
+        mime_type=prepared.detected.mime_type,
+        original_filename=prepared.original_filename,
+        sha256=sha,
+        storage_key=key,
+        preview_key=preview_key,
+        preview_sha256=preview_sha,
+        public_key=public_key,
+        public_sha256=public_sha,
+        public_size=public_size,
+        extracted_text=prepared.text,
+        text_truncated=prepared.text_truncated,
+    )
+    document.versions.append(version)
+    db.session.flush()
+    return version
+
+
+# --- the verbs ----------------------------------------------------------------------------------------------
+
+
+def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    if "title" in values:
+        clean["title"] = " ".join(str(values["title"] or "").split())[:200]
+    if "kind" in values:
+        kind = DocumentKind.coerce(values["kind"])
+        if kind is None:
+            raise DocumentError("kind", _l("Choose a kind of document from the list."))
+        clean["kind"] = kind.value
+    if "date" in values:
+        clean["date"] = values["date"]
+    if "description" in values:
+        clean["description"] = str(values["description"] or "").strip()
+    if "source_url" in values:
+        url = str(values["source_url"] or "").strip()
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise DocumentError("source_url", _l("The source must be a web address starting with http:// or https://."))
+        clean["source_url"] = url[:2000]
+    if "captured_at" in values:
+        clean["captured_at"] = values["captured_at"]
+    return clean
+
+
+def _snapshot(document: Document) -> dict[str, Any]:
+    return {
+        "title": document.title,
+        "kind": document.kind,
+        "date": document.when.iso() if document.when else None,
+        "description": document.description,
+        "source_url": document.source_url,
+        "captured_at": document.captured_at,
+        "visibility": document.visibility,
+    }
+
+
+def _apply(document: Document, clean: dict[str, Any]) -> None:
+    for name, value in clean.items():
+        if name == "date":
+            partial: PartialDate | None = value
+            document.date = partial.value if partial else None
+            document.date_precision = partial.precision.value if partial else None
+        else:
+            setattr(document, name, value)
+
+
+def _audit(action: str, document: Document, actor: Any, changes: dict, summary: str) -> None:
+    case = db.session.get(Case, document.case_id) if document.case_id else None
+    record(
+        action,
+        actor=actor,
+        object_type="document",
+        object_id=document.id,
+        case_id=document.case_id,
+        case_version=case.version if case else None,
+        summary=summary,
+        changes=changes,
+    )
+
+
+def _reindex(document: Document) -> None:
+    if document.case_id:
+        from casefiles.cases.services import reindex_case
+
+        case = db.session.get(Case, document.case_id)
+        if case is not None:
+            reindex_case(case)
+
+
+def upload_documents(
+    case: Case, *, actor: Any, files: list[tuple[str | None, IO[bytes]]], values: dict[str, Any]
+) -> list[Document]:
+    """Add one document per file to the case, all or nothing: one refused file refuses the whole batch.
+
+    Raises UploadRefused with `.filename` set; nothing is stored then."""
+    if not files:
+        raise DocumentError("files", _l("Choose at least one file."))
+    clean = _clean_values(values)
+    storage = get_storage()
+    prepared: list[Prepared] = []
+    try:
+        for filename, stream in files:
+            try:
+                prepared.append(prepare_file(filename, stream, storage))
+            except UploadRefused as refused:
+                refused.filename = detection.safe_filename(filename)  # type: ignore[attr-defined]
+                raise
+        documents = []
+        for item in prepared:
+            document = Document(case_id=case.id, created_by_id=getattr(actor, "id", None), title="")
+            _apply(document, clean)
+            if not document.title or len(prepared) > 1:
+                document.title = item.original_filename.rsplit(".", 1)[0][:200] or item.original_filename[:200]
+            if len(prepared) > 1 and clean.get("title"):
+                document.title = f"{clean['title']} — {document.title}"[:200]
+            document.visibility = Visibility.PRIVATE.value
+            db.session.add(document)
+            db.session.flush()
+            version = _store(storage, document, item, actor)
+            _audit(
+                "document.upload",
+                document,
+                actor,
+                {
+                    **diff({}, {k: v for k, v in _snapshot(document).items() if v not in (None, "")}),
+                    "file": [None, version.original_filename],
+                    "sha256": [None, version.sha256],
+                    "size": [None, version.size],
+                    "type": [None, version.mime_type],
+                },
+                document.title,
+            )
+            documents.append(document)
+    finally:
+        for item in prepared:
+            item.discard()
+    _reindex(documents[0])
+    return documents
+
+
+def add_version(document: Document, *, actor: Any, filename: str | None, stream: IO[bytes]) -> DocumentVersion:
+    """Store a new version of the document; every older version stays."""
+    storage = get_storage()
+    prepared = prepare_file(filename, stream, storage)
+    try:
+        previous = document.current
+        version = _store(storage, document, prepared, actor)
+    finally:
+        prepared.discard()
+    document.updated_at = version.uploaded_at or document.updated_at
+    _audit(
+        "document.version",
+        document,
+        actor,
+        {
+            "version": [previous.number if previous else None, version.number],
+            "file": [previous.original_filename if previous else None, version.original_filename],
+            "sha256": [previous.sha256 if previous else None, version.sha256],
+        },
+        document.title,
+    )
+    _reindex(document)
+    return version
+
+
+def update_document(document: Document, *, actor: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Change the description of a document (not its visibility: see publish_document)."""
+    clean = _clean_values({k: v for k, v in values.items() if k in DOCUMENT_FIELDS})
+    if "title" in clean and not clean["title"]:
+        raise DocumentError("title", _l("A document needs a title."))
+    before = _snapshot(document)
+    _apply(document, clean)
+    changes = diff(before, _snapshot(document))
+    if changes:
+        db.session.flush()
+        _audit("document.update", document, actor, changes, document.title)
+    return changes
+
+
+def set_visibility(document: Document, *, actor: Any, public: bool) -> bool:
+    """Publish or unpublish a document (staff only, checked by the policy); False when nothing changed."""
+    wanted = Visibility.PUBLIC.value if public else Visibility.PRIVATE.value
+    if document.visibility == wanted:
+        return False
+    before = document.visibility
+    document.visibility = wanted
+    db.session.flush()
+    action = "document.publish" if public else "document.unpublish"
+    _audit(action, document, actor, {"visibility": [before, wanted]}, document.title)
+    return True
+
+
+def record_download(document: Document, version: DocumentVersion, *, actor: Any) -> None:
+    """Every download of a private document leaves an audit entry (who, which version)."""
+    if document.is_public:
+        return
+    _audit(
+        "document.download",
+        document,
+        actor,
+        {"version": [None, version.number], "sha256": [None, version.sha256]},
+        document.title,
+    )
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+def case_documents(case: Case) -> list[Document]:
+    """The documents of a case, newest first."""
+    return list(
+        db.session.scalars(
+            select(Document).where(Document.case_id == case.id).order_by(Document.created_at.desc(), Document.id.desc())
+        )
+    )
+
+
+def case_document_text(case: Case) -> str:
+    """The extracted text of the latest version of every document of the case (for the staff case search)."""
+    if case.id is None:
+        return ""
+    texts = []
+    for document in case_documents(case):
+        current = document.current
+        texts.append(document.title)
+        texts.append(document.description)
+        if current is not None:
+            texts.append(current.extracted_text)
+    return "\n".join(t for t in texts if t)
+
+
+@dataclass(frozen=True)
+class PublicDocument:
+    """What the public may know of a document: plain values only."""
+
+    title: str
+    kind_label: str
+    date_display: str
+    mime_label: str
+    size: int
+    download_url: str
+
+
+def public_documents(case: Case) -> list[PublicDocument]:
+    """Public documents of a published case, for public pages and PDFs (empty when the case is not public)."""
+    if not case.published:
+        return []
+    rows = db.session.scalars(
+        select(Document)
+        .where(Document.case_id == case.id, Document.visibility == Visibility.PUBLIC.value)
+        .order_by(Document.date.desc().nulls_last(), Document.id)
+    )
+    result = []
+    for document in rows:
+        current = document.current
+        if current is None:
+            continue
+        when = document.when
+        result.append(
+            PublicDocument(
+                title=document.title,
+                kind_label=document.kind_enum.label,
+                date_display=when.display() if when else "",
+                mime_label=str(detection.TYPE_LABELS.get(current.mime_type, "")),
+                size=current.public_size if current.public_key else current.size,
+                download_url=url_for("documents.public_download", token=document.public_token, _external=False),
+            )
+        )
+    return result
+
+
+def public_file(token: str) -> tuple[Document, DocumentVersion, str] | None:
+    """(document, version, storage key) a public download serves, or None (missing, private or unpublished)."""
+    document = db.session.scalars(select(Document).where(Document.public_token == token)).first()
+    if document is None or not document.is_public or document.case_id is None:
+        return None
+    case = db.session.get(Case, document.case_id)
+    current = document.current
+    if case is None or not case.published or current is None:
+        return None
+    if current.mime_type in detection.IMAGES:
+        if not current.public_key:
+            return None  # an image never goes out with its metadata
+        return document, current, current.public_key
+    return document, current, current.storage_key
+
+
+# --- the storage check --------------------------------------------------------------------------------------
+
+
+@dataclass
+class StorageReport:
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)
+    mismatched: list[str] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.mismatched or self.orphans)
+
+
+def check_storage(storage: Storage | None = None) -> StorageReport:
+    """Re-hash every stored file against its row; list missing files, hash mismatches and orphan files."""
+    storage = storage or get_storage()
+    report = StorageReport()
+    expected: dict[str, tuple[str | None, str]] = {}
+    for version in db.session.scalars(select(DocumentVersion).order_by(DocumentVersion.id)):
+        label = f"document {version.document_id} version {version.number}"
+        for key, sha in version.stored_files():
+            expected[key] = (sha, label)
+    present = set(storage.keys())
+    for key, (sha, label) in expected.items():
+        if key not in present:
+            report.missing.append(f"{key} ({label})")
+            continue
+        report.checked += 1
+        if sha is not None and storage.hash(key) != sha:
+            report.mismatched.append(f"{key} ({label})")
+    report.orphans = sorted(present - expected.keys())
+    stray = getattr(storage, "stray_files", None)
+    if stray is not None:
+        report.orphans.extend(stray())
+    return report
+
+
+def parse_captured_at(text: str | None) -> datetime | None:
+    """A capture time typed as YYYY-MM-DDTHH:MM (a datetime-local field), in UTC; DocumentError otherwise."""
+    from datetime import UTC
+
+    if not text or not str(text).strip():
+        return None
+    try:
+        value = datetime.fromisoformat(str(text).strip())
+    except ValueError as error:
+        raise DocumentError("captured_at", _l("Give the capture time as a date and time.")) from error
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
