@@ -75,6 +75,20 @@ def test_every_message_of_the_sources_has_a_written_french_translation(extracted
     assert not report.fuzzy, f"Review these fuzzy translations:\n{problems}"
 
 
+def test_extraction_reaches_every_file_that_translates(extracted: Catalog) -> None:
+    """babel.cfg must cover every kind of file that calls _() (a feed template in .xml once slipped through)."""
+    scanned = {path for message in extracted for path, _line in message.locations}
+    calls = re.compile(r"\b(?:_|_l|gettext|lazy_gettext|ngettext)\(\s*[\"']")
+    missed = []
+    for folder in ("casefiles", "templates"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".xml", ".txt") and "translations" not in path.parts:
+                relative = path.relative_to(ROOT).as_posix()
+                if relative not in scanned and calls.search(path.read_text(encoding="utf-8", errors="replace")):
+                    missed.append(relative)
+    assert not missed, f"these files call _() but babel.cfg does not extract them: {missed}"
+
+
 def test_compiled_catalog_is_up_to_date_with_the_po_file() -> None:
     assert i18n.mo_matches_po("fr"), "messages.mo differs from messages.po: run `flask translations compile`"
 
