@@ -435,3 +435,39 @@ def test_dates_and_numbers_follow_the_reader_language(app: Any, client: Any, wor
     client.set_cookie("lang", "fr")
     html = client.get(url).get_data(as_text=True)
     assert "14 novembre 2023" in html and "Suspension" in html and "Étudiant·e" in html
+
+
+@pytest.mark.browser
+def test_french_browser_signs_in_in_french_and_switches_language_in_place(
+    browser: Any, live_server: str, make_user: Any
+) -> None:
+    """Real Chromium set to Canadian French: French from the first page, the switch keeps the reader in place."""
+    from support import PASSWORD
+
+    user = make_user("staff")
+    context = browser.new_context(base_url=live_server, locale="fr-CA", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        page.fill("#email", user.email)
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(re.compile(r"/staff/$"))
+        assert page.get_by_role("heading", name="Tableau de bord").count() == 1
+
+        page.goto("/staff/cases?sort=updated")
+        page.locator('a[hreflang="en"]').click()
+        page.wait_for_url(re.compile(r"/staff/cases\?sort=updated$"))
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.get_by_role("heading", name="Cases").count() >= 1
+        page.reload()  # the choice is remembered over the browser's own language
+        assert page.locator("html").get_attribute("lang") == "en"
+
+        page.locator('a[hreflang="fr"]').click()
+        page.wait_for_url(re.compile(r"/staff/cases\?sort=updated$"))
+        assert page.locator("html").get_attribute("lang") == "fr"
+        assert page.get_by_role("heading", name="Dossiers").count() >= 1
+    finally:
+        context.close()
