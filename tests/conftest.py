@@ -86,6 +86,15 @@ def app(_schema: None, database_url: str, tmp_root: Path, app_overrides: dict[st
     config = {"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_STORAGE": str(instance)}
     config.update(app_overrides)
     app = create_app("testing", config)
+
+    @app.teardown_request
+    def _forget_cached_csrf_token(_error: BaseException | None) -> None:
+        # Requests reuse this fixture's app context, so `g` outlives each request; Flask-WTF caches the CSRF
+        # token there, which would go stale when the session changes (e.g. at login) with CSRF enabled.
+        from flask import g
+
+        g.pop("csrf_token", None)
+
     with app.app_context():
         yield app
         db.session.rollback()
