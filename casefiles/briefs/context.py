@@ -92,26 +92,24 @@ def campaigns_for(case: Case) -> list[dict[str, Any]]:
 
 
 def documents_for(case: Case) -> list[dict[str, Any]]:
-    """The case's documents (title, date, SHA-256), when documents exist."""
-    try:
-        from casefiles.documents.models import Document  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    from sqlalchemy import select
-
+    """The case's documents (title, date, SHA-256 of the current version), when documents exist."""
     from casefiles.extensions import db
 
-    if not hasattr(Document, "case_id"):
+    if "documents" not in db.metadata.tables:  # documents not installed: never import unregistered models
         return []
-    rows = db.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id))
+    try:
+        from casefiles.documents.services import case_documents
+    except ImportError:  # pragma: no cover
+        return []
     items = []
-    for doc in rows:
-        when = getattr(doc, "document_date", None) or getattr(doc, "created_at", None)
+    for doc in case_documents(case):
+        current = getattr(doc, "current", None)
+        when = getattr(doc, "when", None) or getattr(current, "uploaded_at", None)
         items.append(
             {
-                "title": getattr(doc, "title", "") or getattr(doc, "filename", "") or getattr(doc, "original_name", ""),
+                "title": getattr(doc, "title", "") or getattr(current, "original_filename", ""),
                 "date": display_date(when) if when else "",
-                "sha256": getattr(doc, "sha256", "") or "",
+                "sha256": getattr(current, "sha256", "") or "",
                 "public": bool(getattr(doc, "is_public", False)),
             }
         )
