@@ -121,7 +121,7 @@ def home() -> ResponseReturnValue:
     """Featured and recent cases, and the active campaigns (served at / by web.home)."""
     loc = locale()
     generation = queries.public_generation()
-    key = ("home", request.host, loc)
+    key = ("home", request.host, request.query_string, loc)
     cached = PAGES.get(key, generation) if anonymous() else None
     if cached is None:
         featured = queries.recent_public_cases(loc, limit=3, featured=True)
@@ -171,7 +171,7 @@ def index() -> ResponseReturnValue:
 def case(slug: str) -> ResponseReturnValue:
     """One published case (anonymous answers are cached per worker until anything changes)."""
     generation = queries.public_generation()
-    key = ("case", request.host, slug, locale())
+    key = ("case", request.host, slug, request.query_string, locale())
     cached = PAGES.get(key, generation) if anonymous() else None
     if cached is None:
         _, projection = load_public_case(slug)

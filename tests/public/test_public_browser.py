@@ -1,12 +1,20 @@
 """Every public page in real headless Chromium, in English and French: axe-core finds no violation, a keyboard-only
 walk reaches every control with a visible focus, nothing scrolls sideways at 320 px; a screenshot of each page."""
 
+# ruff: noqa: F811 - test arguments are the fixtures imported from public_fixtures
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
 import pytest
+from public_fixtures import (  # noqa: F401 - pytest fixtures
+    _fresh_projection_cache,
+    client,
+    make_published,
+    publish,
+    staff,
+)
 
 from casefiles.extensions import db
 

@@ -1,10 +1,19 @@
 """The public side as a supporter sees it: pages, filters, search, feeds, sitemap, API, 404s, conditional requests."""
 
+# ruff: noqa: F811 - test arguments are the fixtures imported from public_fixtures
 from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET  # noqa: S405 - parsing our own output in tests
 from typing import Any
+
+from public_fixtures import (  # noqa: F401 - pytest fixtures
+    _fresh_projection_cache,
+    client,
+    make_published,
+    publish,
+    staff,
+)
 
 from casefiles.cases import services as case_services
 from casefiles.extensions import db

@@ -1,6 +1,7 @@
 """SECURITY.md #2 and #3: every private field holds a unique canary; no public surface ever shows one, and a
 public search for a canary answers byte for byte like a search for a random string."""
 
+# ruff: noqa: F811 - test arguments are the fixtures imported from public_fixtures
 from __future__ import annotations
 
 import re
@@ -11,6 +12,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from public_fixtures import (  # noqa: F401 - pytest fixtures
+    _fresh_projection_cache,
+    client,
+    make_published,
+    publish,
+    staff,
+)
 
 from casefiles.cases import services as case_services
 from casefiles.extensions import db

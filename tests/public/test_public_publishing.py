@@ -1,10 +1,18 @@
 """Publishing: only staff, only after the review checklist; unpublishing and consent withdrawal act at once."""
 
+# ruff: noqa: F811 - test arguments are the fixtures imported from public_fixtures
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from public_fixtures import (  # noqa: F401 - pytest fixtures
+    _fresh_projection_cache,
+    client,
+    make_published,
+    publish,
+    staff,
+)
 from sqlalchemy import select
 
 from casefiles.audit.models import AuditEntry

@@ -1,4 +1,7 @@
-"""Fixtures of the public side: a case published through the real services."""
+"""Fixtures of the public side: a case published through the real services.
+
+A plain module, not a conftest.py: test modules elsewhere import the top-level conftest by name, which a second
+conftest module would shadow. Each test module here imports what it uses."""
 
 from __future__ import annotations
 
