@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from support import PASSWORD
 from sqlalchemy import select
+from support import PASSWORD
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import AnyConverter
 
@@ -75,11 +75,6 @@ EXPECTED_MINIMUM_ROLE: dict[str, Role] = {
     "letters.signatories_csv": Role.STAFF,
     "letters.print_view": Role.STAFF,
     "letters.delete": Role.STAFF,
-    "transfer.upload": Role.STAFF,
-    "transfer.confirm": Role.STAFF,
-    "transfer.export_page": Role.ADMIN,
-    "transfer.export_download": Role.ADMIN,
-    # bulk import by staff; whole-database export by administrators
     "transfer.upload": Role.STAFF,
     "transfer.confirm": Role.STAFF,
     "transfer.export_page": Role.ADMIN,
