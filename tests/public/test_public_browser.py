@@ -89,6 +89,8 @@ def test_axe_finds_no_violation_and_screenshots(page: Any, live_server: str, pub
 
     axe = Axe()
     _set_language(page, live_server, language)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     problems = {}
     for name, url in public_pages.items():
@@ -100,6 +102,8 @@ def test_axe_finds_no_violation_and_screenshots(page: Any, live_server: str, pub
             problems[name] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
         page.screenshot(path=str(ARTIFACTS / f"public-{name}-{language}.png"), full_page=True)
     assert not problems, problems
+    # Fonts, scripts and styles are our own: no request ever leaves for another host.
+    assert requested and all(url.startswith((live_server, "data:")) for url in requested), requested
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
