@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -160,7 +160,7 @@ def legal_context(case: Case) -> dict[str, Any]:
         ],
         "tasks": [
             {
-                "title": t.title,
+                "title": t.display_title,
                 "due": display_date(t.due_date),
                 "done": t.done,
                 "owner": t.owner.display_name if t.owner else "",
@@ -248,10 +248,10 @@ def public_context(case: Case, language: str) -> dict[str, Any] | None:
         ],
         "documents": [{"title": d.title, "url": d.url} for d in pub.documents],
         "campaigns": campaigns,
-        "corrections": [{"when": display_date(c.created_at), "note": c.note} for c in pub.corrections],
+        "corrections": [{"when": format_date(c.created_at, "long"), "note": c.note} for c in pub.corrections],
         "url": url,
         "qr": qr_data_url(url),
-        "published": display_date(pub.published_at) if pub.published_at else "",
+        "published": format_date(pub.published_at, "long") if pub.published_at else "",
     }
 
 

@@ -112,6 +112,7 @@ def test_dossiers_are_for_staff_and_private_to_their_requester(client, login, ma
     assert client.get("/staff/dossiers/new").status_code == 403
     login.logout()
     login("staff")
+    assert b"Dossiers (PDF)" in client.get("/staff/cases").data
     listing = client.get("/staff/dossiers/")
     assert listing.status_code == 200 and b"No dossier yet" in listing.data
     response = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": "0", "case_ids": [case.id]})
