@@ -30,6 +30,42 @@ def campaigns_of_case(case: Case) -> list[Campaign]:
     return services.campaigns_for_case(case)
 
 
+@bp.app_template_global()
+def partners_of_case(case: Case) -> list:
+    """For the case page: the partner organizations of the case."""
+    from casefiles.organizations.services import case_partners_of
+
+    return case_partners_of(case)
+
+
+@bp.app_template_global()
+def case_partners_form(case: Case) -> PartnersForm:
+    """For the case page: the partner organizations form (staff)."""
+    return PartnersForm(formdata=None, names="\n".join(o.name for o in partners_of_case(case)))
+
+
+@bp.route("/case/<int:case_id>/partners", methods=["POST"])
+def case_partners(case_id: int) -> ResponseReturnValue:
+    """Set the partner organizations of a case (names must match recorded organizations)."""
+    from casefiles.organizations.services import set_case_partners
+
+    case = get_or_404(Case, case_id)
+    require(policies.can_edit(current_user) and case_policies.can_view(current_user, case))
+    form = PartnersForm()
+    if form.validate_on_submit():
+        names = [" ".join(n.split()) for n in (form.names.data or "").splitlines() if n.strip()]
+        found = organizations_by_key(names)
+        missing = [n for n in names if organization_key(n) not in found]
+        if missing:
+            message = _("No organization is recorded as “%(name)s”. Add it under Organizations first.", name=missing[0])
+            flash(message, "error")
+        else:
+            set_case_partners(case, [found[organization_key(n)] for n in names], actor=current_user)
+            db.session.commit()
+            flash(_("Partners saved."), "success")
+    return redirect(url_for("cases.detail", case_id=case.id, _anchor="campaigns-title"))
+
+
 def _form_error(form, error: services.CampaignError) -> None:  # noqa: ANN001
     field = getattr(form, error.field or "", None)
     if field is not None and hasattr(field, "errors"):

@@ -45,3 +45,24 @@ def test_organization_pages(app: Any, client: Any, login: Any) -> None:
     assert db.session.get(Organization, org.id).kind == "ngo"
     bad = client.post(f"/staff/organizations/{org.id}/edit", data={"name": "", "kind": "ngo"})
     assert bad.status_code == 200 and "Enter the organization" in bad.get_data(as_text=True)
+
+
+def test_partners_on_a_case_from_the_case_page(app: Any, client: Any, login: Any, make_case: Any) -> None:
+    from casefiles.audit.models import AuditEntry
+    from casefiles.organizations.services import case_partners_of
+
+    login("staff")
+    org = services.create_organization(actor=None, values={"name": "Clinique juridique – Est"})
+    case = make_case()
+    db.session.commit()
+    response = client.post(f"/staff/campaigns/case/{case.id}/partners", data={"names": "clinique juridique - est"})
+    assert response.status_code == 302
+    assert [o.id for o in case_partners_of(case)] == [org.id]
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert "Clinique juridique – Est" in page
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.partners")).one()
+    assert entry.case_id == case.id and entry.changes["partners"] == [[], ["Clinique juridique – Est"]]
+    unknown = client.post(
+        f"/staff/campaigns/case/{case.id}/partners", data={"names": "Nobody"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "No organization is recorded as “Nobody”" in unknown
