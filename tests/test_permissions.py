@@ -51,6 +51,7 @@ EXPECTED_MINIMUM_ROLE: dict[str, Role] = {
     "briefs.dossier_status": Role.STAFF,
     "briefs.dossier_download": Role.STAFF,
     # campaigns, organizations, sign-on letters and CSV import are staff work; the full export is admin-only
+    "campaigns.case_partners": Role.STAFF,
     "campaigns.index": Role.STAFF,
     "campaigns.new": Role.STAFF,
     "campaigns.detail": Role.STAFF,
