@@ -31,8 +31,18 @@ def _streaming_request_class(base: type) -> type:
     class UploadRequest(base):  # type: ignore[misc, valid-type]
         def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):  # noqa: ANN001, ANN202
             if self.blueprint == bp.name:
-                return get_storage().temp_file()
+                temp = get_storage().temp_file()
+                # Remembered here too: a body cut off mid-file never reaches request.files, yet must vanish.
+                self.__dict__.setdefault("_upload_temps", []).append(temp)
+                return temp
             return super()._get_file_stream(total_content_length, content_type, filename, content_length)
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                for temp in self.__dict__.pop("_upload_temps", []):
+                    temp.close()
 
     return UploadRequest
 
