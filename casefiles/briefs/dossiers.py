@@ -18,7 +18,7 @@ from casefiles.db import utcnow
 from casefiles.enums import CaseStatus
 from casefiles.extensions import db
 
-MAX_DOSSIER_CASES = 200
+MAX_DOSSIER_CASES = 100
 
 
 def cases_at_institution(institution_id: int) -> list[int]:
@@ -88,7 +88,7 @@ def build_dossier(job: DossierJob) -> None:
         title = job.title or str(_dossier_default_title(job.language))
         generated = {"by": actor.display_name if actor else "", "at": _now_display(job.language)}
         html = render_html("briefs/pdf/dossier.html", job.language, sections=sections, title=title, generated=generated)
-        pdf = _render_checked(html)
+        pdf = _render_checked(html, dossier=True)
         path = dossier_path(job)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pdf)

@@ -53,11 +53,16 @@ class Brief:
     language: str
 
 
-def limits() -> RenderLimits:
-    """Time and memory bounds from settings."""
+def limits(dossier: bool = False) -> RenderLimits:
+    """Time and memory bounds from settings: a brief is typeset while the user waits, a dossier in the background."""
     config = current_app.config
+    if dossier:
+        return RenderLimits(
+            timeout=float(config.get("BRIEF_DOSSIER_TIMEOUT_SECONDS", 600)),
+            memory_mb=int(config.get("BRIEF_DOSSIER_MEMORY_LIMIT_MB", 2048)),
+        )
     return RenderLimits(
-        timeout=float(config.get("BRIEF_TIMEOUT_SECONDS", 60)),
+        timeout=float(config.get("BRIEF_TIMEOUT_SECONDS", 30)),
         memory_mb=int(config.get("BRIEF_MEMORY_LIMIT_MB", 1024)),
     )
 
@@ -97,9 +102,9 @@ def _store(path: Path, pdf: bytes) -> None:
     tmp.replace(path)
 
 
-def _render_checked(html: str) -> bytes:
+def _render_checked(html: str, dossier: bool = False) -> bytes:
     try:
-        return render_pdf(html, limits())
+        return render_pdf(html, limits(dossier))
     except RenderError as error:
         current_app.logger.warning("Brief rendering stopped: %s", error.reason)
         if error.reason == "timeout":

@@ -34,7 +34,8 @@ def submit(job_id: int) -> Future | str:
         from rq import Queue
 
         queue = Queue(RQ_QUEUE, connection=Redis.from_url(redis_url))
-        job = queue.enqueue(run_job, job_id, job_timeout=int(app.config.get("BRIEF_TIMEOUT_SECONDS", 60)) * 3)
+        timeout = int(app.config.get("BRIEF_DOSSIER_TIMEOUT_SECONDS", 600)) + 300
+        job = queue.enqueue(run_job, job_id, job_timeout=timeout)
         return job.id
     return _pool(app).submit(_run_in_app, app, job_id)
 

@@ -130,7 +130,7 @@ def test_dossiers_are_for_staff_and_private_to_their_requester(client, login, ma
 def test_a_failed_dossier_says_so(client, login, make_case, app) -> None:
     case = make_case()
     login("staff")
-    app.config["BRIEF_TIMEOUT_SECONDS"] = 0.05
+    app.config["BRIEF_DOSSIER_TIMEOUT_SECONDS"] = 0.05
     response = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": "0", "case_ids": [case.id]})
     status = _wait(client, response.headers["Location"])
     assert status["status"] == "failed"
