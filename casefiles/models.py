@@ -2,7 +2,7 @@
 
 from casefiles.audit.models import AuditEntry
 from casefiles.auth.models import User
-from casefiles.auth.models import AccountLink, RecoveryCode, Setting  # noqa: F401
+from casefiles.auth.models import AccountLink, RecoveryCode, Setting, UserSession  # noqa: F401
 from casefiles.briefs.models import DossierJob  # noqa: F401
 from casefiles.cases.models import (
     Case,

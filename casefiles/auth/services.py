@@ -130,7 +130,11 @@ def update_user(user: User, *, actor: Any, name: str, role: Role, active: bool) 
 
 def end_sessions(user: User) -> None:
     """Rotate the session token: every session of this user, on every device, ends."""
+    from casefiles.auth.sessions import end_all_sessions
+
     user.session_token = secrets.token_hex(16)
+    if user.id is not None:
+        end_all_sessions(user)
 
 
 def set_password(user: User, *, actor: Any, password: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from urllib.parse import urlsplit
 
@@ -12,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from casefiles.auth import services, totp
+from casefiles.auth import services, sessions, totp
 from casefiles.auth.forms import LoginForm, PasswordChangeForm, SecondFactorForm, UserCreateForm, UserEditForm
 from casefiles.auth.models import User
 from casefiles.auth.passwords import verify_password
@@ -34,6 +33,8 @@ def load_user(identity: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or user.session_token != token:
         return None
+    if sessions.find_live_session(user.id, session.get("_sid")) is None:
+        return None  # this browser's session was ended from another one
     return user
 
 
@@ -53,7 +54,7 @@ def start_session(user: User) -> None:
     """A fresh session (new cookie contents, new session id) for a person who proved who they are."""
     session.clear()
     login_user(user)
-    session["_sid"] = secrets.token_urlsafe(16)
+    session["_sid"] = sessions.open_session(user, user_agent=request.user_agent.string or "")
     services.record_login(user)
 
 
@@ -143,12 +144,27 @@ def account() -> ResponseReturnValue:
             except services.AccountError as error:
                 form.new_password.errors.append(str(error.message))
             else:
+                user = current_user._get_current_object()
+                session["_sid"] = sessions.open_session(user, user_agent=request.user_agent.string or "")
                 db.session.commit()
-                login_user(current_user._get_current_object())  # keep this session, with the new token
-                session["_sid"] = secrets.token_urlsafe(16)
+                login_user(user)  # keep this browser signed in, with the new token and a new session id
                 flash(_("Your password is changed. Other sessions have been signed out."), "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template(
+        "auth/account.html",
+        form=form,
+        open_sessions=sessions.open_sessions(current_user),
+        this_session=sessions.find_live_session(current_user.id, session.get("_sid")),
+    )
+
+
+@bp.route("/staff/account/sessions/<int:session_id>/end", methods=["POST"])
+def end_session(session_id: int) -> ResponseReturnValue:
+    """Sign out one of one's other browsers."""
+    if sessions.end_session(current_user, session_id, actor=current_user):
+        db.session.commit()
+        flash(_("That session is ended."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/staff/users")
