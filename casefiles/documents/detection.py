@@ -93,7 +93,7 @@ def detect(path: Path, size: int) -> Detected:
     if sniffed in IMAGES:
         _check_image(path, sniffed)
         return Detected(sniffed)
-    if sniffed == TXT:
+    if sniffed in (TXT, "text/csv"):  # libmagic calls some plain prose with commas "CSV"
         _check_text(path)
         return Detected(TXT)
     if sniffed in ("image/svg+xml", "text/html", "application/xhtml+xml", "text/xml", "application/xml"):
