@@ -196,9 +196,8 @@ def main() -> None:
     ratio = copy_seconds / upload_seconds
     print(f"throughput ratio upload/copy: {ratio:.2f} (target >= 0.5) {'OK' if ratio >= 0.5 else 'BELOW TARGET'}")
     print(f"server RSS before the upload (application loaded, signed in): {idle_mb:.1f} MB")
-    print(
-        f"server peak RSS during the upload (VmHWM): {peak_mb:.1f} MB (target < 100 MB) {'OK' if peak_mb < 100 else 'ABOVE TARGET'}"
-    )
+    verdict = "OK" if peak_mb < 100 else "ABOVE TARGET"
+    print(f"server peak RSS during the upload (VmHWM): {peak_mb:.1f} MB (target < 100 MB) {verdict}")
     print(f"server memory growth during the upload: {peak_mb - idle_mb:.1f} MB")
 
 
