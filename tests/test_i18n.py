@@ -435,6 +435,9 @@ def test_dates_and_numbers_follow_the_reader_language(app: Any, client: Any, wor
     client.set_cookie("lang", "fr")
     html = client.get(url).get_data(as_text=True)
     assert "14 novembre 2023" in html and "Suspension" in html and "Étudiant·e" in html
+    # The appeal deadline task was created by an English request; a French reader still reads it in French.
+    assert "Échéance d’appel\u00a0: Suspension" in html
+    assert "Échéance d’appel\u00a0: Suspension" in client.get("/staff/").get_data(as_text=True)
 
 
 @pytest.mark.browser

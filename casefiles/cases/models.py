@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Column,
@@ -207,6 +208,13 @@ class Task(TimestampMixin, Base):
     @property
     def is_appeal_deadline(self) -> bool:
         return self.sanction_id is not None
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language: an appeal deadline is named after its sanction when shown."""
+        if self.sanction is not None:
+            return str(_l("Appeal deadline: %(sanction)s", sanction=self.sanction.type_enum.label))
+        return self.title
 
 
 class CaseSearchToken(Base):
