@@ -272,7 +272,7 @@ def one_pager_context(case: Case, level: int = 0) -> dict[str, Any]:
     """Who, what happened, what we ask, supporter numbers: condensed to fit one page at this level."""
     summary_chars, event_count, ask_count, sanction_count = ONE_PAGER_LEVELS[level]
     names = [p.public_name for p in case.people if p.public_name]
-    who = ", ".join(names) if names else ""
+    who = _clip(", ".join(names), 300) if names else ""
     categories = list(dict.fromkeys(p.category_enum.label for p in case.people))
     summary_text = " ".join(_plain(str(render_markdown(case.public_summary))).split())
     if len(summary_text) > summary_chars:

@@ -259,3 +259,25 @@ def test_legal_brief_indexes_documents_with_dates_and_sha256(client, login, rich
     assert hashlib.sha256(path.read_bytes()).hexdigest() in text.replace(" ", "")
     public = pdf_text(_download(client, case, "public", "en").data)
     assert "Lettre de l" not in public  # a private document stays out of the public brief
+
+
+def test_one_pager_stays_one_page_whatever_the_content(app) -> None:
+    """The last resort: a fixed, unbreakable box clips what condensing could not shorten enough."""
+    from casefiles.briefs.rendering import render_pdf
+
+    brief = {
+        "title": "T" * 200,
+        "who": ", ".join(f"Person with a long name {i}" for i in range(80)),
+        "categories": ["Student", "Nurse", "Teacher"],
+        "institution": {"name": "Institution " * 25, "region": "Québec"},
+        "summary": "mot " * 600,
+        "sanctions": [{"type": "Suspension", "imposed_by": "x " * 150, "when": "2023"}] * 4,
+        "events": [{"when": "2023", "title": "e " * 70}] * 6,
+        "more_events": 94,
+        "asks": ["ask " * 55] * 6,
+        "campaigns": [{"title": "c " * 60, "supporters": "12,000", "as_of": "Jan 1"}] * 3,
+        "outcome": "Ongoing",
+    }
+    with app.test_request_context():
+        html = services.render_html("briefs/pdf/onepager.html", "fr", brief=brief, generated={"by": "", "at": "now"})
+    assert services.page_count(render_pdf(html)) == 1
