@@ -474,3 +474,15 @@ def test_french_browser_signs_in_in_french_and_switches_language_in_place(
         assert page.get_by_role("heading", name="Dossiers").count() >= 1
     finally:
         context.close()
+
+
+def test_publication_preview_shows_each_language_wholly_in_that_language(client: Any, world: dict[str, Any]) -> None:
+    if world.get("slug") is None:
+        pytest.skip("publishing is not installed")
+    client.set_cookie("lang", "fr")
+    html = client.get("/staff/cases/{}/publish".format(world["case_id"])).get_data(as_text=True)
+    english = html[html.index('<div lang="en"') : html.index('<div lang="fr"')]
+    french = html[html.index('<div lang="fr"') :]
+    assert "Ongoing" in english and "Last updated" in english
+    assert "En cours" not in english and "Dernière mise à jour" not in english and "Personne" not in english
+    assert "En cours" in french and "Ongoing" not in french

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from casefiles.authz import require
 from casefiles.cases import policies as case_policies
@@ -55,8 +57,18 @@ def publish(case_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("The case is published."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    preview = {loc: project(case, loc, slug=case.public_slug or "preview") for loc in ("en", "fr")}
-    return render_template("public/staff/publish.html", case=case, form=form, preview=preview)
+    return render_template("public/staff/publish.html", case=case, form=form, preview=_previews(case))
+
+
+def _previews(case: Case) -> dict[str, Markup]:
+    """Each language's preview rendered wholly in that language: its labels and dates as well as its text."""
+    previews = {}
+    for locale in ("en", "fr"):
+        with force_locale(locale):
+            public = project(case, locale, slug=case.public_slug or "preview")
+            # Template output, escaped by Jinja's autoescape like any page: nothing typed is marked safe here.
+            previews[locale] = Markup(render_template("public/staff/_preview.html", c=public))  # noqa: S704
+    return previews
 
 
 @bp.route("/<int:case_id>/unpublish", methods=["GET", "POST"])
