@@ -10,6 +10,7 @@ Prints wrk's figures and the editors' figures; exits 1 when an edit or a file is
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.cookiejar
 import os
 import re
@@ -50,6 +51,30 @@ class Browser:
                 return response.status, response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8", "replace")
+
+    def upload(self, path: str, fields: dict[str, str], filename: str, content: bytes) -> int:
+        """POST a multipart form with one file, as a browser does."""
+        boundary = "----soak" + secrets.token_hex(12)
+        parts = []
+        for name, value in fields.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{filename}"\r\n'
+            "Content-Type: text/plain\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+        parts.append(f"--{boundary}--\r\n".encode())
+        req = urllib.request.Request(  # noqa: S310 - loopback only
+            self.base + path,
+            data=b"".join(parts),
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": self.base + path},
+        )
+        try:
+            with self.opener.open(req, timeout=60) as response:  # noqa: S310 - loopback only
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
 
     def form(self, path: str) -> dict[str, str]:
         status, html = self.request(path)
@@ -99,9 +124,31 @@ def editor(base: str, email: str, password: str, case_ids: list[int], stop: thre
                 conflicts += 1
             else:
                 errors += 1
+            if results["uploads_enabled"] and saved % 3 == 0:
+                upload_path = f"/staff/cases/{case_id}/documents/new"
+                content = f"Soak document {marker}\n".encode() * 200
+                try:
+                    fields = browser.form(upload_path)
+                    fields = {k: v for k, v in fields.items() if k != "files"}
+                    fields["title"] = f"Doc {marker}"
+                    status = browser.upload(upload_path, fields, f"{marker}.txt", content)
+                except (AssertionError, OSError):
+                    status = 0
+                if status == 302:
+                    results["uploads"][f"Doc {marker}"] = hashlib.sha256(content).hexdigest()
+                else:
+                    results["upload_errors"] += 1
     results["saved"] += saved
     results["conflicts"] += conflicts
     results["errors"] += errors
+
+
+def _has_uploads(base: str, email: str, password: str, case_id: int) -> bool:
+    """True when this version has document uploads."""
+    browser = Browser(base)
+    browser.sign_in(email, password)
+    status, _ = browser.request(f"/staff/cases/{case_id}/documents/new")
+    return status == 200
 
 
 def main() -> int:
@@ -174,7 +221,9 @@ def main() -> int:
         # editors share nothing: each edits its own cases, so every save must succeed
         shares = [ids[n :: args.editors] for n in range(args.editors)]
         stop = threading.Event()
-        results: dict = {"saved": 0, "conflicts": 0, "errors": 0, "last": {}, "markers": []}
+        results: dict = {"saved": 0, "conflicts": 0, "errors": 0, "last": {}, "markers": [], "uploads": {}}
+        results["upload_errors"] = 0
+        results["uploads_enabled"] = _has_uploads(base, emails[0], password, ids[0])
         threads = [
             threading.Thread(target=editor, args=(base, email, password, share, stop, results))
             for email, share in zip(emails, shares, strict=True)
@@ -214,6 +263,10 @@ def main() -> int:
             ):
                 print("  " + line.strip())
     print(f"== editors: {results['saved']} saves, {results['conflicts']} conflicts, {results['errors']} errors")
+    if results["uploads_enabled"]:
+        print(f"== uploads: {len(results['uploads'])} documents, {results['upload_errors']} refused or failed")
+    else:
+        print("== uploads: not available in this version")
 
     verify = (
         "import json, sys\nfrom casefiles import create_app\nfrom casefiles.cases.models import Case\n"
@@ -221,7 +274,13 @@ def main() -> int:
         "app = create_app()\nwith app.app_context():\n"
         "    cases = {c.id: [c.title, c.private_notes] for c in db.session.query(Case)}\n"
         "    edits = db.session.query(AuditEntry).filter(AuditEntry.action == 'case.update').count()\n"
-        "    print(json.dumps({'cases': cases, 'edits': edits}))\n"
+        "    docs = {}\n"
+        "    try:\n"
+        "        from casefiles.documents.models import Document\n"
+        "        docs = {d.title: [v.sha256 for v in d.versions] for d in db.session.query(Document)}\n"
+        "    except ImportError:\n"
+        "        pass\n"
+        "    print(json.dumps({'cases': cases, 'edits': edits, 'docs': docs}))\n"
     )
     import json
 
@@ -236,6 +295,8 @@ def main() -> int:
         if state["cases"][str(case_id)] != [f"Soak {marker}", f"Private {marker}"]
     ]
     print(f"== audit entries for case edits: {state['edits']} (saves counted by editors: {results['saved']})")
+    lost_files = [title for title, digest in results["uploads"].items() if state["docs"].get(title) != [digest]]
+    print(f"== every uploaded file present with its SHA-256: {'yes' if not lost_files else lost_files[:5]}")
     storage_check = subprocess.run(["flask", "storage", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     if "No such command" in storage_check.stderr:
         print("== flask storage check: not available in this version (no document storage yet)")
@@ -243,7 +304,14 @@ def main() -> int:
     else:
         storage_ok = storage_check.returncode == 0
         print(f"== flask storage check: {'clean' if storage_ok else storage_check.stdout + storage_check.stderr}")
-    ok = not missing and results["errors"] == 0 and state["edits"] >= results["saved"] and storage_ok
+    ok = (
+        not missing
+        and not lost_files
+        and results["errors"] == 0
+        and results["upload_errors"] == 0
+        and state["edits"] >= results["saved"]
+        and storage_ok
+    )
     print(f"== last edit of every case present: {'yes' if not missing else missing}")
     print("== RESULT:", "OK" if ok else "FAILED")
     shutil.rmtree(work, ignore_errors=True)
