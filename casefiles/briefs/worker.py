@@ -30,13 +30,15 @@ def submit(job_id: int) -> Future | str:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
-        from redis import Redis
-        from rq import Queue
+        try:
+            from redis import Redis
+            from rq import Queue
 
-        queue = Queue(RQ_QUEUE, connection=Redis.from_url(redis_url))
-        timeout = int(app.config.get("BRIEF_DOSSIER_TIMEOUT_SECONDS", 600)) + 300
-        job = queue.enqueue(run_job, job_id, job_timeout=timeout)
-        return job.id
+            queue = Queue(RQ_QUEUE, connection=Redis.from_url(redis_url, socket_connect_timeout=3))
+            timeout = int(app.config.get("BRIEF_DOSSIER_TIMEOUT_SECONDS", 600)) + 300
+            return queue.enqueue(run_job, job_id, job_timeout=timeout).id
+        except Exception:  # noqa: BLE001 - Redis down: build it here rather than lose the request
+            app.logger.exception("Could not queue dossier %s on Redis; building it in this process", job_id)
     return _pool(app).submit(_run_in_app, app, job_id)
 
 

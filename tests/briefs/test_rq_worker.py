@@ -81,3 +81,20 @@ def test_dossier_is_queued_on_redis_and_built_by_an_rq_worker(client, login, mak
     status: Any = client.get(f"{job_url}/status").get_json()
     assert status["status"] == "done", status
     assert "Queued on Redis" in pdf_text(client.get(status["download"]).data)
+
+
+def test_dossier_is_still_built_when_redis_is_unreachable(client, login, make_case, app) -> None:
+    import time
+
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
+    case = make_case(title="Redis is down")
+    login("staff")
+    response = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": "0", "case_ids": [case.id]})
+    assert response.status_code == 302
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status = client.get(f"{response.headers['Location']}/status").get_json()
+        if status["finished"]:
+            break
+        time.sleep(0.2)
+    assert status["status"] == "done"
