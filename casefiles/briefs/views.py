@@ -118,6 +118,19 @@ def new_dossier() -> ResponseReturnValue:
     return render_template("briefs/new_dossier.html", form=form), (422 if form.errors else 200)
 
 
+def _stalled(job: DossierJob) -> bool:
+    """An unfinished job nobody has touched for longer than a dossier may take: its worker went away."""
+    from datetime import UTC, timedelta
+
+    from casefiles.db import utcnow
+
+    if job.finished or job.updated_at is None:
+        return False
+    updated = job.updated_at if job.updated_at.tzinfo else job.updated_at.replace(tzinfo=UTC)
+    limit = float(current_app.config.get("BRIEF_DOSSIER_TIMEOUT_SECONDS", 600)) + 300
+    return utcnow() - updated > timedelta(seconds=limit)
+
+
 def _load_job(job_id: int) -> DossierJob:
     job = get_or_404(DossierJob, job_id)
     require(policies.can_view_dossier(current_user, job))
@@ -128,7 +141,7 @@ def _load_job(job_id: int) -> DossierJob:
 def dossier(job_id: int) -> ResponseReturnValue:
     """Progress of a dossier, and the download once ready (refresh to update without JavaScript)."""
     job = _load_job(job_id)
-    return render_template("briefs/dossier.html", job=job)
+    return render_template("briefs/dossier.html", job=job, stalled=_stalled(job))
 
 
 @bp.route("/dossiers/<int:job_id>/status")
@@ -142,6 +155,7 @@ def dossier_status(job_id: int) -> ResponseReturnValue:
         percent=job.percent,
         finished=job.finished,
         error=job.error,
+        stalled=_stalled(job),
         download=url_for("briefs.dossier_download", job_id=job.id) if job.status == JOB_DONE else None,
     )
 

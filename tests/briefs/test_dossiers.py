@@ -137,3 +137,22 @@ def test_a_failed_dossier_says_so(client, login, make_case, app) -> None:
     assert "too long" in status["error"]
     assert status["download"] is None
     assert client.get(f"{response.headers['Location']}/download").status_code == 404
+
+
+def test_an_interrupted_dossier_is_shown_as_such(client, login, make_case) -> None:
+    from datetime import timedelta
+
+    from casefiles.db import utcnow
+
+    case = make_case()
+    staff = login("staff")
+    job = DossierJob(created_by_id=staff.id, language="en", case_ids=[case.id], total=1, status="running")
+    db.session.add(job)
+    db.session.commit()
+    assert client.get(f"/staff/dossiers/{job.id}/status").get_json()["stalled"] is False
+    job.updated_at = utcnow() - timedelta(hours=2)
+    db.session.commit()
+    assert client.get(f"/staff/dossiers/{job.id}/status").get_json()["stalled"] is True
+    page = client.get(f"/staff/dossiers/{job.id}")
+    assert b"was interrupted" in page.data
+    assert f"case={case.id}".encode() in page.data

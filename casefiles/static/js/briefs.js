@@ -29,6 +29,7 @@
           if (data.download) { download.hidden = false; }
           return;
         }
+        if (data.stalled) { return; }  // the refresh link shows why
         window.setTimeout(poll, 1000);
       })
       .catch(function () { window.setTimeout(poll, 5000); });
