@@ -403,7 +403,9 @@ def test_language_switch_never_leaves_the_site(client: Any) -> None:
     assert "lang=de" not in response.headers.get("Set-Cookie", "")
 
 
-def test_dates_and_numbers_follow_the_reader_language(app: Any, client: Any, world: dict[str, Any]) -> None:
+def test_dates_and_numbers_follow_the_reader_language(
+    app: Any, client: Any, world: dict[str, Any], make_case: Any
+) -> None:
     from casefiles.dates import PartialDate
     from casefiles.enums import CaseStatus
 
@@ -438,6 +440,11 @@ def test_dates_and_numbers_follow_the_reader_language(app: Any, client: Any, wor
     # The appeal deadline task was created by an English request; a French reader still reads it in French.
     assert "Échéance d’appel\u00a0: Suspension" in html
     assert "Échéance d’appel\u00a0: Suspension" in client.get("/staff/").get_data(as_text=True)
+    # History lines put French spacing before the colon, and still escape what people typed.
+    assert re.search(r"a publié le dossier\u00a0: Case \d+", html)
+    make_case(title="Case <b>bold</b> & co")
+    history = client.get("/staff/cases/{}".format(world["case_id"] + 1)).get_data(as_text=True)
+    assert "a ouvert le dossier\u00a0: Case &lt;b&gt;bold&lt;/b&gt; &amp; co" in history
 
 
 @pytest.mark.browser
