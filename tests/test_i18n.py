@@ -208,6 +208,17 @@ def test_templates_have_no_literal_words_outside_the_catalog() -> None:
     assert not leftovers, "wrap these in {{ _(...) }}:\n" + "\n".join(leftovers)
 
 
+def test_templates_translate_a_label_together_with_its_colon() -> None:
+    """`{{ _("Tags") }}:` would print « Étiquettes: »; French needs « Étiquettes : », so the colon is translated."""
+    glued = re.compile(r"""_\((?:"[^"]*"|'[^']*')\)\s*-?}}\s*[:;?!]""")
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for match in glued.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "put the punctuation inside the message:\n" + "\n".join(found)
+
+
 # -- every page in both languages ------------------------------------------------------------------------
 
 
