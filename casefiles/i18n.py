@@ -177,13 +177,17 @@ def _entry(message: Message) -> tuple[tuple, tuple]:
 
 
 def update(locales: Iterable[str] = TARGET_LOCALES) -> Catalog:
-    """Re-extract and merge into each catalog (new messages arrive empty; vanished ones are dropped)."""
+    """Re-extract and merge into each catalog.
+
+    A new message arrives empty, or with the translation of a close old one flagged fuzzy for review (the check
+    fails until someone reviews it); messages that left the code are dropped.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         template = extract(pot)
         for locale in locales:
             command = "update" if po_path(locale).exists() else "init"
-            extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []
+            extra = ["--ignore-obsolete"] if command == "update" else []
             _pybabel(command, "-i", str(pot), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap", *extra)
     return template
 
