@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
@@ -19,6 +20,7 @@ from casefiles.transfer.forms import ConfirmImportForm, ImportForm
 from casefiles.transfer.report import ImportRefused
 
 bp = Blueprint("transfer", __name__)
+PENDING_MAX_AGE = 24 * 3600
 PREVIEWS = {
     "cases": csv_import.preview_cases,
     "campaigns": csv_import_more.preview_campaigns,
@@ -42,6 +44,14 @@ def _pending_folder() -> Path:
     folder = root / "pending-imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _forget_abandoned_uploads() -> None:
+    """Uploads previewed but never confirmed hold private data: they go after a day."""
+    limit = time.time() - PENDING_MAX_AGE
+    for path in _pending_folder().iterdir():
+        if path.suffix in (".csv", ".json") and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 def _pending(token: str) -> tuple[Path, dict]:
@@ -73,6 +83,7 @@ def upload() -> ResponseReturnValue:
         kind = form.kind.data
         options = {"review_confirmed": bool(form.publication_reviewed.data)} if kind == "cases" else {}
         report = PREVIEWS[kind](data, filename, **options)
+        _forget_abandoned_uploads()
         token = ""
         if report.ok:
             token = secrets.token_hex(16)

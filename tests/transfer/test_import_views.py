@@ -77,3 +77,12 @@ def test_export_is_for_administrators(app: Any, client: Any, login: Any, make_ca
 def test_volunteers_cannot_import(app: Any, client: Any, login: Any) -> None:
     login("volunteer")
     assert client.get("/staff/import").status_code == 403
+
+
+def test_refusals_are_in_the_reader_language(app: Any, client: Any, login: Any) -> None:
+    login("staff")
+    client.set_cookie("lang", "fr")
+    html = _upload(client, cases_csv([case_row("F-1", category="sorcier")])).get_data(as_text=True)
+    html = html.replace("\xa0", " ").replace("\u202f", " ")  # French typography: narrow and no-break spaces
+    assert "Ligne 2, colonne « category »" in html and "sorcier" in html
+    assert "Le fichier est vide." in _upload(client, b"", name="vide.csv").get_data(as_text=True)
