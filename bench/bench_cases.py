@@ -283,11 +283,13 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--db", help="SQLite file to create (default: a temporary file, removed afterwards)")
+    parser.add_argument("--reuse", action="store_true", help="time an existing --db file without reloading it")
     args = parser.parse_args()
 
     folder = tempfile.TemporaryDirectory(prefix="casefiles-bench-")
-    path = Path(args.db) if args.db else Path(folder.name) / "bench.db"
-    if path.exists():
+    path = Path(args.db).resolve() if args.db else Path(folder.name) / "bench.db"
+    reuse = args.reuse and path.exists()
+    if path.exists() and not reuse:
         path.unlink()
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "INSTANCE_STORAGE": folder.name})
 
@@ -300,12 +302,23 @@ def main() -> int:
     with app.app_context():
         db.create_all()
         t0 = time.perf_counter()
-        info = load(args.cases, args.events)
+        if reuse:
+            for table in db.metadata.sorted_tables:  # indexes added to the models since the file was loaded
+                for index in table.indexes:
+                    index.create(db.engine, checkfirst=True)
+            ten = db.session.scalar(
+                select(Event.case_id).group_by(Event.case_id).having(func.count() == 10).order_by(Event.case_id)
+            )
+            info = {"ten_event_case": ten or 1, "counts": {}}
+        else:
+            info = load(args.cases, args.events)
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
         load_s = time.perf_counter() - t0
-        counts = info["counts"]
-        print(f"Loaded in {load_s:.1f} s: " + ", ".join(f"{k}={v:,}" for k, v in sorted(counts.items())))
+        counts = {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+        counts = {k: v for k, v in counts.items() if v}
+        verb = "Reused" if reuse else "Loaded"
+        print(f"{verb} in {load_s:.1f} s: " + ", ".join(f"{k}={v:,}" for k, v in sorted(counts.items())))
         size_mb = path.stat().st_size / 1e6
         n_events = db.session.scalar(select(func.count()).where(Event.case_id == info["ten_event_case"]))
         print(f"Database file: {size_mb:.0f} MB; case page uses case {info['ten_event_case']} ({n_events} events)")
@@ -327,7 +340,12 @@ def main() -> int:
         base = None
         worst = worst_cpu = 0.0
         for label, url in pages:
-            p50, p95, c50, c95 = time_requests(client, url, args.requests)
+            try:
+                p50, p95, c50, c95 = time_requests(client, url, args.requests)
+            except Exception as error:  # noqa: BLE001 - report the page as failing, time the others
+                print(f"{label:42} FAILED: {type(error).__name__}: {str(error)[:200]}")
+                worst = float("inf")
+                continue
             if base is None:
                 base = (p95, c95)
             else:

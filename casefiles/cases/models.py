@@ -56,6 +56,8 @@ class Case(TimestampMixin, Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_status_updated", "status", "updated_at"),
+        # The case list filtered by status: seek the open cases of one status, newest first, count from the index.
+        Index("ix_cases_archived_status_updated", "archived_at", "status", "updated_at"),
         Index("ix_cases_archived_updated", "archived_at", "updated_at"),
     )
 
