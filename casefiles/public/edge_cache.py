@@ -10,6 +10,7 @@ choice (a signed-in team member) always go to Flask.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -19,6 +20,10 @@ from typing import Any
 from werkzeug.http import parse_cookie, parse_date
 
 MARKER = "X-Casefiles-Edge-Cacheable"
+# Only the public pages, feeds and API go through the cache (never downloads, static files or the staff side).
+_PATHS = re.compile(
+    r"^/(?:|cases|cases/[^/]+|cases/[^/]+/feed\.atom|feed\.atom|sitemap\.xml|api/v1/[a-z]+(?:/[^/]+)?)$"
+)
 _LANG_COOKIE = "lang"
 
 
@@ -52,7 +57,7 @@ class EdgeCache:
 
     @staticmethod
     def _key(environ: dict) -> tuple | None:
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not _PATHS.match(environ.get("PATH_INFO", "")):
             return None
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
         if any(name != _LANG_COOKIE for name in cookies):
@@ -98,37 +103,40 @@ class EdgeCache:
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
     def _fill(self, environ: dict, start_response: Callable, key: tuple, generation: Any) -> Iterable[bytes]:
+        """Ask Flask for the full answer (conditions removed, so a 304 never leaves the cache empty), keep it if
+        the view marked it cacheable, then answer this request's own conditions from it."""
+        plain = {k: v for k, v in environ.items() if k not in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")}
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable:
             captured["status"] = status
             captured["headers"] = headers
-            cleaned = [(k, v) for k, v in headers if k != MARKER]
-            return start_response(status, cleaned, exc_info)
+            return lambda data: None  # the legacy write() callable, unused by Flask
 
-        result = self.wsgi_app(environ, capture)
-        headers = captured.get("headers") or []
-        cacheable = (
-            captured.get("status", "").startswith("200")
-            and environ.get("REQUEST_METHOD") == "GET"
-            and any(k == MARKER for k, _ in headers)
-            and not any(k.lower() == "set-cookie" for k, _ in headers)
-        )
-        if not cacheable:
-            return result
+        result = self.wsgi_app(plain, capture)
         try:
             body = b"".join(result)
         finally:
             if hasattr(result, "close"):
                 result.close()
+        status = captured.get("status", "500 INTERNAL SERVER ERROR")
+        headers = captured.get("headers") or []
+        cacheable = (
+            status.startswith("200")
+            and environ.get("REQUEST_METHOD") == "GET"
+            and any(k == MARKER for k, _ in headers)
+            and not any(k.lower() == "set-cookie" for k, _ in headers)
+        )
         stored_headers = [(k, v) for k, v in headers if k != MARKER]
         etag = next((v for k, v in stored_headers if k.lower() == "etag"), "")
-        with self.lock:
-            self.entries[key] = (generation, time.monotonic(), captured["status"], stored_headers, body, etag)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return [body]
+        entry = (generation, time.monotonic(), status, stored_headers, body, etag)
+        if cacheable:
+            with self.lock:
+                self.entries[key] = entry
+                self.entries.move_to_end(key)
+                while len(self.entries) > self.size:
+                    self.entries.popitem(last=False)
+        return self._answer(environ, start_response, entry)
 
 
 def _matches(header: str, etag: str) -> bool:
