@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, literal_column, select
 from sqlalchemy.orm import selectinload
 
 from casefiles.cases.models import Case, CaseSearchToken, Tag, case_assignments, case_tags
@@ -145,13 +145,18 @@ def _text_condition(terms: list[str]) -> Any:
     return and_(*conditions)
 
 
-def filtered_cases(user: Any, filters: CaseFilters) -> Select:
+def filtered_cases(user: Any, filters: CaseFilters, *, for_count: bool = False) -> Select:
     """The SELECT of cases matching the filters that this user may see."""
     stmt = select(Case)
     visible = visible_cases_filter(user)
     if visible is not None:
         stmt = stmt.where(visible)
-    stmt = stmt.where(Case.archived_at.is_not(None) if filters.archived else Case.archived_at.is_(None))
+    archived = Case.archived_at.is_not(None) if filters.archived else Case.archived_at.is_(None)
+    if for_count and query_terms(filters.q) and db.engine.dialect.name == "sqlite":
+        # Counting search results: start from the cases holding the words, not from every open case (SQLite's
+        # statistics take "not archived" for a selective condition; at 100,000 cases this halves the count).
+        archived = func.likelihood(archived, literal_column("0.95"))
+    stmt = stmt.where(archived)
     if filters.status:
         stmt = stmt.where(Case.status == filters.status)
     if filters.outcome:
@@ -183,7 +188,8 @@ def filtered_cases(user: Any, filters: CaseFilters) -> Select:
 def find_cases(user: Any, filters: CaseFilters, per_page: int = 25) -> Page:
     """A page of matching cases, with the people and institution loaded for the list."""
     stmt = filtered_cases(user, filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    counted = filtered_cases(user, filters, for_count=True)
+    total = db.session.scalar(select(func.count()).select_from(counted.order_by(None).subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(filters.page, pages)
     rows = db.session.scalars(
