@@ -26,6 +26,7 @@ from casefiles.extensions import db
 
 DOCUMENT_FIELDS = ("title", "kind", "date", "description", "source_url", "captured_at")
 _PENDING = "casefiles.documents.new_files"
+_DOOMED = "casefiles.documents.files_of_deleted_cases"
 
 
 class DocumentError(ValueError):
@@ -44,15 +45,40 @@ def _remember(storage: Storage, key: str) -> None:
     db.session.info.setdefault(_PENDING, []).append((storage, key))
 
 
+@event.listens_for(Session, "before_flush")
+def _note_files_of_deleted_cases(session: Session, flush_context: Any, instances: Any) -> None:
+    """A case deleted for good takes its documents' files with it, once the deletion commits."""
+    case_ids = [obj.id for obj in session.deleted if isinstance(obj, Case) and obj.id is not None]
+    if not case_ids:
+        return
+    rows = session.execute(
+        select(DocumentVersion)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(Document.case_id.in_(case_ids))
+    ).scalars()
+    doomed = session.info.setdefault(_DOOMED, [])
+    for version in rows:
+        doomed.extend(key for key, _ in version.stored_files())
+
+
 @event.listens_for(Session, "after_commit")
 def _files_committed(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    doomed = session.info.pop(_DOOMED, [])
+    if doomed:
+        storage = get_storage()
+        for key in doomed:
+            try:
+                storage.delete(key)
+            except Exception:  # noqa: BLE001, S112 - the storage check lists anything a failure leaves behind
+                continue
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _files_not_committed(session: Session, transaction: Any) -> None:
     if transaction.parent is not None:
         return
+    session.info.pop(_DOOMED, None)  # a deletion that did not commit keeps its files
     for storage, key in session.info.pop(_PENDING, []):
         try:
             storage.delete(key)

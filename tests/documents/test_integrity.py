@@ -146,3 +146,28 @@ def test_storage_keys_refuse_traversal(app: Any) -> None:
     for key in ("../../etc/passwd", "..", "ab/../../x", "A" * 32, ""):
         with pytest.raises(ValueError):
             storage.open(key)
+
+
+def test_deleting_a_case_removes_its_files_once_committed(app: Any, make_case: Any, make_user: Any) -> None:
+    from casefiles.cases.services import delete_case
+
+    case = make_case()
+    kept = make_case(title="Kept")
+    for target in (case, kept):
+        services.upload_documents(
+            target,
+            actor=None,
+            files=[("photo.jpg", io.BytesIO((UPLOADS / "good" / "photo-with-gps.jpg").read_bytes()))],
+            values={},
+        )
+    db.session.commit()
+    assert len(stored_files(app)) == 6  # original, preview and public copy of each photo
+    admin = make_user("admin")
+    delete_case(case, actor=admin)
+    db.session.rollback()  # changed their mind: nothing goes
+    assert len(stored_files(app)) == 6
+    delete_case(db.session.get(type(case), case.id), actor=admin)
+    db.session.commit()
+    remaining = db.session.scalars(select(DocumentVersion)).one()
+    assert sorted(stored_files(app)) == sorted(k for k, _ in remaining.stored_files())
+    assert _cli(app).exit_code == 0
