@@ -91,6 +91,7 @@ def test_dossier_is_still_built_when_redis_is_unreachable(client, login, make_ca
     login("staff")
     response = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": "0", "case_ids": [case.id]})
     assert response.status_code == 302
+    db.session.remove()  # the test client shares one session across requests; a real request ends its own
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         status = client.get(f"{response.headers['Location']}/status").get_json()
