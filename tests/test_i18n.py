@@ -7,6 +7,7 @@ objects, signed in as an administrator, in both languages.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -27,7 +28,7 @@ ENGLISH_MONTHS = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
 )
 # Pages that are not HTML for a reader, or that typeset a PDF (slow; the briefs tests read those back).
-SKIP_SUFFIXES = (".pdf", ".csv", ".json", ".xml", ".atom", ".txt")
+SKIP_SUFFIXES = (".pdf", ".csv", ".json", ".xml", ".atom", ".txt", ".png", ".jpg", ".webp", ".zip")
 # Not pages to read while signed in: the sign-in steps end a half-finished sign-in (checked signed out).
 SKIP_ENDPOINTS = ("static", "web.set_language", "auth.login", "auth.login_verify")
 # Literal words a template may show untranslated: names of things and of languages in their own language.
@@ -281,6 +282,16 @@ def world(app: Any, login: Any, make_user: Any, make_case: Any) -> dict[str, Any
         letter = letters.create_letter(actor=admin, values={"title": "Fictional letter", "addressee": "Minister"})
         db.session.commit()
         world.update(campaign_id=campaign.id, organization_id=organization.id, letter_id=letter.id)
+    try:  # one uploaded document, when documents are installed
+        from casefiles.documents import services as documents
+    except ImportError:
+        pass
+    else:
+        (document,) = documents.upload_documents(
+            case, actor=admin, files=[("note.txt", io.BytesIO(b"A fictional note."))], values={}
+        )
+        db.session.commit()
+        world["document_id"] = document.id
     world.update(
         admin=admin,
         case_id=case.id,

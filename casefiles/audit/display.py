@@ -60,6 +60,14 @@ FIELD_LABELS: dict[str, Any] = {
     # Campaigns (casefiles.campaigns.services)
     "campaigns": _l("Campaigns"),
     "cases": _l("Cases"),
+    # Documents (casefiles.documents.services)
+    "file": _l("File"),
+    "sha256": _l("SHA-256 fingerprint"),
+    "size": _l("Size"),
+    "visibility": _l("Visibility"),
+    "version": _l("Version"),
+    "source_url": _l("Source address"),
+    "captured_at": _l("Captured on"),
 }
 
 ENUM_BY_FIELD = {
@@ -70,6 +78,9 @@ ENUM_BY_FIELD = {
     "category": PersonCategory,
     "type": SanctionType,
     "kind": EventKind,
+}
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "visibility": {"public": _l("Public"), "private": _l("Private")},
 }
 PARTIAL_DATE_FIELDS = {"speech_date", "date"}
 EXACT_DATE_FIELDS = {"due_date", "appeal_deadline"}
@@ -84,6 +95,8 @@ def display_value(name: str, value: Any) -> Any:
     """A recorded value as a person reads it; unknown values are shown as stored."""
     if value is None or value == "":
         return value
+    if name in VALUE_LABELS and isinstance(value, str) and value in VALUE_LABELS[name]:
+        return str(VALUE_LABELS[name][value])
     enum = ENUM_BY_FIELD.get(name)
     if enum is not None:
         member = enum.coerce(value)
