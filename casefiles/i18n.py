@@ -116,7 +116,7 @@ class Report:
                 out.append(f"[{self.locale}] {len(items)} {title}:")
                 out.extend(f"  {item!r}" for item in items)
         if self.stale_mo:
-            out.append(f"[{self.locale}] messages.mo is older than messages.po (run `flask translations compile`)")
+            out.append(f"[{self.locale}] messages.mo does not match messages.po (run `flask translations compile`)")
         return out
 
 
