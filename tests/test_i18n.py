@@ -515,3 +515,12 @@ def test_publication_preview_shows_each_language_wholly_in_that_language(client:
     assert "Ongoing" in english and "Last updated" in english
     assert "En cours" not in english and "Dernière mise à jour" not in english and "Personne" not in english
     assert "En cours" in french and "Ongoing" not in french
+
+
+def test_error_pages_speak_the_reader_language(client: Any, world: dict[str, Any]) -> None:
+    client.set_cookie("lang", "fr")
+    response = client.get("/staff/cases/999999")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and '<html lang="fr"' in html and "Page introuvable" in html
+    client.delete_cookie("lang")
+    assert "Page not found" in client.get("/staff/cases/999999").get_data(as_text=True)
