@@ -202,8 +202,9 @@ class TagCollector(HTMLParser):
             if name not in allowed:
                 self.bad.append(f"attribute {name} on {tag}")
             if name == "href" and value:
-                scheme = value.split(":", 1)[0].lower() if ":" in value.split("/", 1)[0] else ""
-                if scheme and scheme not in ALLOWED_SCHEMES:
+                # a scheme starts with a letter (RFC 3986); anything else, like "%3Ejavascript:", is a relative path
+                scheme = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):", value)
+                if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
                     self.bad.append(f"href {value!r}")
 
     handle_startendtag = handle_starttag
@@ -264,6 +265,14 @@ def test_markdown_sanitizer_keeps_only_allowed_tags(text: str) -> None:
     collector.feed(html)
     assert not collector.bad, (text, html, collector.bad)
     assert_inert(html, repr(text))
+
+
+def test_relative_path_that_mentions_a_scheme_is_not_a_scheme() -> None:
+    html = str(render_markdown("[x](>javascript:)"))
+    collector = TagCollector()
+    collector.feed(html)
+    assert not collector.bad, html
+    assert_inert(html, "relative path")
 
 
 def test_markdown_corpus_is_inert() -> None:
