@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:09:46.306746
+Create Date: 2026-11-23 03:49:46.589463
 
 """
 from alembic import op
@@ -33,6 +33,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_institutions_name_key'), ['name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_institutions_region'), ['region'], unique=False)
 
+    op.create_table('organizations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('name_key', sa.String(length=300), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('city', sa.String(length=100), nullable=False),
+    sa.Column('province', sa.String(length=100), nullable=False),
+    sa.Column('website', sa.String(length=2000), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations')),
+    sa.UniqueConstraint('name_key', name=op.f('uq_organizations_name_key'))
+    )
+    op.create_table('settings',
+    sa.Column('key', sa.String(length=60), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_settings'))
+    )
     op.create_table('tags',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=60), nullable=False),
@@ -49,11 +68,35 @@ def upgrade():
     sa.Column('locale', sa.String(length=5), nullable=True),
     sa.Column('session_token', sa.String(length=64), nullable=False),
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
+    sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
+    op.create_table('account_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_account_links_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_account_links_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_links')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_account_links_token_hash'))
+    )
+    with op.batch_alter_table('account_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_account_links_user_id'), ['user_id'], unique=False)
+
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -75,6 +118,37 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entries_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_audit_entries_object', ['object_type', 'object_id'], unique=False)
 
+    op.create_table('campaigns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('external_ref', sa.String(length=100), nullable=True),
+    sa.Column('title_en', sa.String(length=200), nullable=False),
+    sa.Column('title_fr', sa.String(length=200), nullable=False),
+    sa.Column('description_en', sa.Text(), nullable=False),
+    sa.Column('description_fr', sa.Text(), nullable=False),
+    sa.Column('call_to_action_en', sa.Text(), nullable=False),
+    sa.Column('call_to_action_fr', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('targets', sa.JSON(), nullable=False),
+    sa.Column('asks', sa.JSON(), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('start_date_precision', sa.String(length=5), nullable=True),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('end_date_precision', sa.String(length=5), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('external_url', sa.String(length=2000), nullable=False),
+    sa.Column('goal', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_campaigns_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns')),
+    sa.UniqueConstraint('external_ref', name=op.f('uq_campaigns_external_ref'))
+    )
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.create_index('ix_campaigns_status_updated', ['status', 'updated_at'], unique=False)
+
     op.create_table('cases',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('external_ref', sa.String(length=100), nullable=True),
@@ -93,6 +167,10 @@ def upgrade():
     sa.Column('published', sa.Boolean(), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('public_slug', sa.String(length=80), nullable=True),
+    sa.Column('title_fr', sa.String(length=200), nullable=False),
+    sa.Column('public_summary_fr', sa.Text(), nullable=False),
+    sa.Column('featured', sa.Boolean(), nullable=False),
+    sa.Column('public_updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -105,11 +183,70 @@ def upgrade():
     sa.UniqueConstraint('public_slug', name=op.f('uq_cases_public_slug'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_archived_status_updated', ['archived_at', 'status', 'updated_at'], unique=False)
         batch_op.create_index('ix_cases_archived_updated', ['archived_at', 'updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_institution_id'), ['institution_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_outcome'), ['outcome'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_published'), ['published'], unique=False)
         batch_op.create_index('ix_cases_status_updated', ['status', 'updated_at'], unique=False)
+
+    op.create_table('dossier_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('case_ids', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('file_name', sa.String(length=200), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_dossier_jobs_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dossier_jobs'))
+    )
+    with op.batch_alter_table('dossier_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dossier_jobs_created_by_id'), ['created_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dossier_jobs_status'), ['status'], unique=False)
+
+    op.create_table('recovery_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=255), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes'))
+    )
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
+
+    op.create_table('user_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('sid_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_agent', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_sessions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_sessions')),
+    sa.UniqueConstraint('sid_hash', name=op.f('uq_user_sessions_sid_hash'))
+    )
+    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_sessions_user_id'), ['user_id'], unique=False)
+
+    op.create_table('campaign_partners',
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_campaign_partners_campaign_id_campaigns'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_campaign_partners_organization_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('campaign_id', 'organization_id', name=op.f('pk_campaign_partners'))
+    )
+    with op.batch_alter_table('campaign_partners', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_partners_organization_id'), ['organization_id'], unique=False)
 
     op.create_table('case_assignments',
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -120,6 +257,40 @@ def upgrade():
     )
     with op.batch_alter_table('case_assignments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_assignments_user_id'), ['user_id'], unique=False)
+
+    op.create_table('case_campaigns',
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_case_campaigns_campaign_id_campaigns'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_campaigns_case_id_cases'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('case_id', 'campaign_id', name=op.f('pk_case_campaigns'))
+    )
+    with op.batch_alter_table('case_campaigns', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_campaigns_campaign_id'), ['campaign_id'], unique=False)
+
+    op.create_table('case_corrections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('note_fr', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_corrections_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_case_corrections_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_corrections'))
+    )
+    with op.batch_alter_table('case_corrections', schema=None) as batch_op:
+        batch_op.create_index('ix_case_corrections_case_created', ['case_id', 'created_at'], unique=False)
+
+    op.create_table('case_partners',
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_partners_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_case_partners_organization_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('case_id', 'organization_id', name=op.f('pk_case_partners'))
+    )
+    with op.batch_alter_table('case_partners', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_partners_organization_id'), ['organization_id'], unique=False)
 
     op.create_table('case_search_tokens',
     sa.Column('token', sa.String(length=64), nullable=False),
@@ -140,6 +311,31 @@ def upgrade():
     with op.batch_alter_table('case_tags', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_tags_tag_id'), ['tag_id'], unique=False)
 
+    op.create_table('documents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('campaign_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('date', sa.Date(), nullable=True),
+    sa.Column('date_precision', sa.String(length=5), nullable=True),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('visibility', sa.String(length=10), nullable=False),
+    sa.Column('source_url', sa.String(length=2000), nullable=False),
+    sa.Column('captured_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('public_token', sa.String(length=40), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_documents_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_documents_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_documents')),
+    sa.UniqueConstraint('public_token', name=op.f('uq_documents_public_token'))
+    )
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_documents_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_documents_case_id'), ['case_id'], unique=False)
+
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -156,6 +352,23 @@ def upgrade():
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_case_date', ['case_id', 'date'], unique=False)
+
+    op.create_table('letters',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('addressee', sa.String(length=300), nullable=False),
+    sa.Column('letter_date', sa.Date(), nullable=True),
+    sa.Column('body_en', sa.Text(), nullable=False),
+    sa.Column('body_fr', sa.Text(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_letters_campaign_id_campaigns'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_letters'))
+    )
+    with op.batch_alter_table('letters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_letters_campaign_id'), ['campaign_id'], unique=False)
 
     op.create_table('people',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -196,6 +409,65 @@ def upgrade():
     with op.batch_alter_table('sanctions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sanctions_case_id'), ['case_id'], unique=False)
 
+    op.create_table('supporter_snapshots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_supporter_snapshots_campaign_id_campaigns'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supporter_snapshots'))
+    )
+    with op.batch_alter_table('supporter_snapshots', schema=None) as batch_op:
+        batch_op.create_index('ix_supporter_snapshots_campaign_date', ['campaign_id', 'date'], unique=False)
+
+    op.create_table('document_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('mime_type', sa.String(length=100), nullable=False),
+    sa.Column('original_filename', sa.String(length=255), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=64), nullable=False),
+    sa.Column('preview_key', sa.String(length=64), nullable=True),
+    sa.Column('preview_sha256', sa.String(length=64), nullable=True),
+    sa.Column('public_key', sa.String(length=64), nullable=True),
+    sa.Column('public_sha256', sa.String(length=64), nullable=True),
+    sa.Column('public_size', sa.BigInteger(), nullable=True),
+    sa.Column('extracted_text', sa.Text(), nullable=False),
+    sa.Column('text_truncated', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_document_versions_document_id_documents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_document_versions_uploaded_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document_versions')),
+    sa.UniqueConstraint('document_id', 'number', name='document_number'),
+    sa.UniqueConstraint('preview_key', name=op.f('uq_document_versions_preview_key')),
+    sa.UniqueConstraint('public_key', name=op.f('uq_document_versions_public_key')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_document_versions_storage_key'))
+    )
+    with op.batch_alter_table('document_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_versions_document_id'), ['document_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_versions_sha256'), ['sha256'], unique=False)
+
+    op.create_table('letter_signatories',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('letter_id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['letter_id'], ['letters.id'], name=op.f('fk_letter_signatories_letter_id_letters'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_letter_signatories_organization_id_organizations'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_letter_signatories')),
+    sa.UniqueConstraint('letter_id', 'organization_id', name=op.f('uq_letter_signatories_letter_id'))
+    )
+    with op.batch_alter_table('letter_signatories', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_letter_signatories_organization_id'), ['organization_id'], unique=False)
+
     op.create_table('tasks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -229,6 +501,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tasks_case_id'))
 
     op.drop_table('tasks')
+    with op.batch_alter_table('letter_signatories', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_letter_signatories_organization_id'))
+
+    op.drop_table('letter_signatories')
+    with op.batch_alter_table('document_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_versions_sha256'))
+        batch_op.drop_index(batch_op.f('ix_document_versions_document_id'))
+
+    op.drop_table('document_versions')
+    with op.batch_alter_table('supporter_snapshots', schema=None) as batch_op:
+        batch_op.drop_index('ix_supporter_snapshots_campaign_date')
+
+    op.drop_table('supporter_snapshots')
     with op.batch_alter_table('sanctions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sanctions_case_id'))
 
@@ -238,10 +523,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_people_case_id'))
 
     op.drop_table('people')
+    with op.batch_alter_table('letters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_letters_campaign_id'))
+
+    op.drop_table('letters')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_case_date')
 
     op.drop_table('events')
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_documents_case_id'))
+        batch_op.drop_index(batch_op.f('ix_documents_campaign_id'))
+
+    op.drop_table('documents')
     with op.batch_alter_table('case_tags', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_tags_tag_id'))
 
@@ -250,18 +544,52 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_case_search_tokens_case_id'))
 
     op.drop_table('case_search_tokens')
+    with op.batch_alter_table('case_partners', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_partners_organization_id'))
+
+    op.drop_table('case_partners')
+    with op.batch_alter_table('case_corrections', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_corrections_case_created')
+
+    op.drop_table('case_corrections')
+    with op.batch_alter_table('case_campaigns', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_campaigns_campaign_id'))
+
+    op.drop_table('case_campaigns')
     with op.batch_alter_table('case_assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_assignments_user_id'))
 
     op.drop_table('case_assignments')
+    with op.batch_alter_table('campaign_partners', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_partners_organization_id'))
+
+    op.drop_table('campaign_partners')
+    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_sessions_user_id'))
+
+    op.drop_table('user_sessions')
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
+
+    op.drop_table('recovery_codes')
+    with op.batch_alter_table('dossier_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dossier_jobs_status'))
+        batch_op.drop_index(batch_op.f('ix_dossier_jobs_created_by_id'))
+
+    op.drop_table('dossier_jobs')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_status_updated')
         batch_op.drop_index(batch_op.f('ix_cases_published'))
         batch_op.drop_index(batch_op.f('ix_cases_outcome'))
         batch_op.drop_index(batch_op.f('ix_cases_institution_id'))
         batch_op.drop_index('ix_cases_archived_updated')
+        batch_op.drop_index('ix_cases_archived_status_updated')
 
     op.drop_table('cases')
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.drop_index('ix_campaigns_status_updated')
+
+    op.drop_table('campaigns')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entries_object')
         batch_op.drop_index(batch_op.f('ix_audit_entries_created_at'))
@@ -270,8 +598,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_entries_action'))
 
     op.drop_table('audit_entries')
+    with op.batch_alter_table('account_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_account_links_user_id'))
+
+    op.drop_table('account_links')
     op.drop_table('users')
     op.drop_table('tags')
+    op.drop_table('settings')
+    op.drop_table('organizations')
     with op.batch_alter_table('institutions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_institutions_region'))
         batch_op.drop_index(batch_op.f('ix_institutions_name_key'))
