@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from casefiles import create_app
 from casefiles.extensions import db
 
-from support import ARTIFACTS, IN_CI, PASSWORD, SHARED_FIXTURES, skip_or_fail  # noqa: F401 (re-exported)
+from support import ARTIFACTS, IN_CI, PASSWORD, FIXTURES, skip_or_fail  # noqa: F401 (re-exported)
 
 
 def _worker() -> str:

@@ -6,15 +6,20 @@ cd "$(dirname "$0")/.."
 PYTEST=(python -m pytest -p no:cacheprovider -n "${TEST_WORKERS:-2}" --dist loadfile)
 
 echo "== Test suite on SQLite"
-env -u TEST_DATABASE_URL "${PYTEST[@]}" tests "$@"
+sqlite_rc=0
+env -u TEST_DATABASE_URL "${PYTEST[@]}" tests "$@" || sqlite_rc=$?
+report() {
+  # Each phase's result is printed, even when an earlier one failed; the run fails if any did.
+  echo "== Results: SQLite $( [ "$sqlite_rc" = 0 ] && echo passed || echo "FAILED (exit $sqlite_rc)" ); PostgreSQL $1"
+}
 
 pg_bin=""
 for candidate in /usr/lib/postgresql/*/bin; do
   [ -x "$candidate/initdb" ] && pg_bin="$candidate"
 done
 if [ -z "$pg_bin" ]; then
-  if [ "${CI:-}" = "true" ]; then echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; fi
-  echo "== PostgreSQL not installed: skipping the second run (CI installs it)"; exit 0
+  if [ "${CI:-}" = "true" ]; then report "not run: PostgreSQL is not installed (apt-get install postgresql)"; exit 1; fi
+  report "not run: PostgreSQL is not installed (CI installs it)"; exit "$sqlite_rc"
 fi
 
 pg_dir=$(mktemp -d /tmp/casefiles-pg.XXXXXX)
@@ -28,4 +33,7 @@ trap cleanup EXIT
   -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 
 echo "== Test suite on PostgreSQL"
-TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/casefiles_test" "${PYTEST[@]}" tests "$@"
+pg_rc=0
+TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/casefiles_test" "${PYTEST[@]}" tests "$@" || pg_rc=$?
+report "$( [ "$pg_rc" = 0 ] && echo passed || echo "FAILED (exit $pg_rc)" )"
+[ "$sqlite_rc" = 0 ] && [ "$pg_rc" = 0 ]

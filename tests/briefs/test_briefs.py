@@ -240,14 +240,14 @@ def test_brief_file_names(kind: str) -> None:
 def test_legal_brief_indexes_documents_with_dates_and_sha256(client, login, rich_case) -> None:
     import hashlib
 
-    from support import SHARED_FIXTURES
+    from support import FIXTURES
 
     if "documents" not in db.metadata.tables:
         pytest.skip("documents (issue 4) are not part of this build")
     from casefiles.documents import services as documents
 
     case = rich_case(events=1, published=True)
-    path = SHARED_FIXTURES / "uploads" / "good" / "notes-utf8.txt"
+    path = FIXTURES / "uploads" / "good" / "notes-utf8.txt"
     with path.open("rb") as stream:
         documents.upload_documents(
             case, actor=None, files=[(path.name, stream)], values={"title": "Lettre de l'avocate"}

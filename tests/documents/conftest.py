@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHARED_FIXTURES, skip_or_fail
+from tests.conftest import FIXTURES, skip_or_fail
 
-UPLOADS = SHARED_FIXTURES / "uploads"
+UPLOADS = FIXTURES / "uploads"
 GOOD = sorted((UPLOADS / "good").iterdir()) if (UPLOADS / "good").is_dir() else []
 BAD = sorted((UPLOADS / "bad").iterdir()) if (UPLOADS / "bad").is_dir() else []
 
