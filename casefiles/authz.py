@@ -78,3 +78,8 @@ def require(allowed: bool) -> None:
 def require_role(minimum: Role) -> None:
     """Abort with 403 unless the current user has at least this role."""
     require(has_role(current_user, minimum))
+
+
+def can_publish(user) -> bool:  # noqa: ANN001
+    """Only staff and administrators publish, unpublish, or approve changes to what the public sees."""
+    return has_role(user, Role.STAFF)

@@ -19,6 +19,7 @@ from casefiles.people.models import Person
 from casefiles.letters.models import Letter, LetterSignatory  # noqa: F401 (also loads campaigns, organizations)
 from casefiles.public.models import CaseCorrection  # noqa: F401
 from casefiles.documents.models import Document, DocumentVersion  # noqa: F401
+from casefiles.records.models import PendingRevision  # noqa: F401
 
 __all__ = [
     "AuditEntry",

@@ -18,7 +18,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_entries"
     __table_args__ = (
         Index("ix_audit_entries_case_created", "case_id", "created_at"),
-        Index("ix_audit_entries_object", "object_type", "object_id"),
+        Index("ix_audit_entries_object", "object_type", "object_id", "object_version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +30,8 @@ class AuditEntry(Base):
     # Not a foreign key: the history of a deleted case must survive its deletion.
     case_id: Mapped[int | None] = mapped_column(Integer)
     case_version: Mapped[int | None] = mapped_column(Integer)
+    # The record's own version after this change: a stale edit finds what changed since the version it saw.
+    object_version: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
 

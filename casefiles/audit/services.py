@@ -39,6 +39,7 @@ def record(
     object_id: int | None = None,
     case_id: int | None = None,
     case_version: int | None = None,
+    object_version: int | None = None,
     summary: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
@@ -51,6 +52,7 @@ def record(
         object_id=object_id,
         case_id=case_id,
         case_version=case_version,
+        object_version=object_version,
         summary=summary[:300],
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )

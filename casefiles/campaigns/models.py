@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casefiles.cases.models import Case
 from casefiles.dates import PartialDate
-from casefiles.db import Base, TimestampMixin
+from casefiles.db import Base, TimestampMixin, Versioned
 from casefiles.enums import LABELS, LabelledEnum, Outcome
 from casefiles.organizations.models import Organization, campaign_partners
 
@@ -144,7 +144,7 @@ class Campaign(TimestampMixin, Base):
         return f"<Campaign {self.id}>"
 
 
-class SupporterSnapshot(TimestampMixin, Base):
+class SupporterSnapshot(Versioned, TimestampMixin, Base):
     """A supporter count as it stood on a date, from one source (a petition site, a paper drive...)."""
 
     __tablename__ = "supporter_snapshots"

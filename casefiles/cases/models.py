@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casefiles.auth.models import User
 from casefiles.dates import PartialDate
-from casefiles.db import Base, TimestampMixin
+from casefiles.db import Base, TimestampMixin, Versioned
 from casefiles.enums import CaseStatus, EventKind, Outcome, Priority, SanctionType
 from casefiles.institutions.models import Institution
 from casefiles.people.models import Person
@@ -136,7 +136,7 @@ class Case(TimestampMixin, Base):
         return f"<Case {self.id}>"
 
 
-class Sanction(TimestampMixin, Base):
+class Sanction(Versioned, TimestampMixin, Base):
     """A sanction imposed on the person: type, by whom, when, for how long, and the appeal deadline."""
 
     __tablename__ = "sanctions"
@@ -162,7 +162,7 @@ class Sanction(TimestampMixin, Base):
         return PartialDate.from_columns(self.date, self.date_precision)
 
 
-class Event(TimestampMixin, Base):
+class Event(Versioned, TimestampMixin, Base):
     """A dated event on the case timeline; public only when marked so."""
 
     __tablename__ = "events"
@@ -188,7 +188,7 @@ class Event(TimestampMixin, Base):
         return PartialDate.from_columns(self.date, self.date_precision)  # type: ignore[return-value]
 
 
-class Task(TimestampMixin, Base):
+class Task(Versioned, TimestampMixin, Base):
     """A deadline or task; a sanction's appeal deadline is kept as one."""
 
     __tablename__ = "tasks"

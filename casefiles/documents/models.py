@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casefiles.auth.models import User
 from casefiles.dates import PartialDate
-from casefiles.db import Base, TimestampMixin, utcnow
+from casefiles.db import Base, TimestampMixin, Versioned, utcnow
 from casefiles.enums import LABELS, LabelledEnum
 
 
@@ -54,7 +54,7 @@ def new_public_token() -> str:
     return secrets.token_urlsafe(12)
 
 
-class Document(TimestampMixin, Base):
+class Document(Versioned, TimestampMixin, Base):
     """A paper of the case: its description here, its bytes in its versions."""
 
     __tablename__ = "documents"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casefiles.db import Base, TimestampMixin
+from casefiles.db import Base, TimestampMixin, Versioned
 from casefiles.enums import InstitutionKind
 
 
-class Institution(TimestampMixin, Base):
+class Institution(Versioned, TimestampMixin, Base):
     """A sanctioning body, shared across cases."""
 
     __tablename__ = "institutions"

@@ -8,7 +8,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casefiles.campaigns.models import Campaign
-from casefiles.db import Base, TimestampMixin, utcnow
+from casefiles.db import Base, TimestampMixin, Versioned, utcnow
 from casefiles.organizations.models import Organization
 
 
@@ -37,7 +37,7 @@ class Letter(TimestampMixin, Base):
         return f"<Letter {self.id}>"
 
 
-class LetterSignatory(Base):
+class LetterSignatory(Versioned, Base):
     """One organization's signature on a letter, in the order signatures were added."""
 
     __tablename__ = "letter_signatories"

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casefiles.db import Base, TimestampMixin
+from casefiles.db import Base, TimestampMixin, Versioned
 from casefiles.enums import NameConsent, PersonCategory
 
 if TYPE_CHECKING:
     from casefiles.cases.models import Case
 
 
-class Person(TimestampMixin, Base):
+class Person(Versioned, TimestampMixin, Base):
     """A person in a case; a group case has several."""
 
     __tablename__ = "people"

@@ -26,7 +26,6 @@ class CaseCorrection(Base):
 
 _CASE_PUBLIC_ATTRS = ("title", "title_fr", "public_summary", "public_summary_fr", "outcome", "institution_id")
 _PERSON_PUBLIC_ATTRS = ("legal_name", "name_consent", "pseudonym", "category")
-_EVENT_PUBLIC_ATTRS = ("date", "date_precision", "kind", "title", "description", "is_public")
 
 
 def _changed(obj: object, names: tuple[str, ...]) -> bool:
@@ -46,7 +45,8 @@ def _stamp_public_changes(session: Session, flush_context: object, instances: ob
             touched.append(obj)
         elif isinstance(obj, Person) and (obj not in session.dirty or _changed(obj, _PERSON_PUBLIC_ATTRS)):
             touched.append(obj.case)
-        elif isinstance(obj, Event) and (obj.is_public or _changed(obj, _EVENT_PUBLIC_ATTRS)):
+        elif isinstance(obj, Event) and (obj.is_public or _changed(obj, ("is_public",))):
+            # A private event, edited or removed, changes nothing public.
             touched.append(obj.case)
     now = utcnow()
     for case in touched:
