@@ -92,9 +92,15 @@ def test_stale_edit_is_refused_with_the_other_changes_and_the_draft_kept(client,
     response = client.post(f"/staff/cases/{case.id}/edit", data=draft)
     html = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Someone else saved this case" in html
-    assert "Changed by someone else" in html and "Original title" in html  # what they changed, from what
+    assert "Someone else saved this while you were editing" in html
+    assert "Changed by someone else" in html and "My draft title" in html  # both values, side by side
     assert 'value="My draft title"' in html  # the draft is kept
+    assert 'name="merge-title"' in html
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).title == "Changed by someone else"
+    # Saving again from the merge view (the version it now carries) keeps the value the user chose.
+    merged = {**draft, "version": str(db.session.get(Case, case.id).version), "merge-title": "theirs"}
+    assert client.post(f"/staff/cases/{case.id}/edit", data=merged).status_code == 302
     db.session.expire_all()
     assert db.session.get(Case, case.id).title == "Changed by someone else"
 

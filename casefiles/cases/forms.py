@@ -29,7 +29,10 @@ from casefiles.enums import (
     Priority,
     SanctionType,
 )
+from casefiles.cases.records import CASE, EVENT, SANCTION, TASK
 from casefiles.forms_common import PartialDateField, strip
+from casefiles.people.forms import NEW_CASE_PERSON_FIELDS, PersonForm
+from casefiles.records.forms import form_values, record_form
 
 LONG_TEXT = 50_000
 
@@ -84,74 +87,26 @@ class CaseForm(FlaskForm):
     assignee_ids = SelectMultipleField(_l("Assigned volunteers"), coerce=int, validate_choice=True, choices=[])
     version = HiddenField()
 
+    record = CASE
+
     def case_values(self) -> dict[str, Any]:
-        """Plain values for the services."""
-        values: dict[str, Any] = {
-            "title": self.title.data,
-            "status": self.status.data,
-            "outcome": self.outcome.data,
-            "priority": self.priority.data,
-            "speech_text": self.speech_text.data or "",
-            "speech_platform": self.speech_platform.data or "",
-            "speech_url": self.speech_url.data or "",
-            "speech_date": self.speech_date.partial,
-            "public_summary": self.public_summary.data or "",
-            "private_notes": self.private_notes.data or "",
-            "tags": [t for t in (self.tags.data or "").split(",") if t.strip()],
-            "institution": {
-                "name": self.institution_name.data or "",
-                "kind": self.institution_kind.data,
-                "region": self.institution_region.data or "",
-                "country": self.institution_country.data or "Canada",
-            },
+        """The case's declared fields, and how to record its institution if it is new."""
+        values = form_values(CASE, self)
+        values["institution_new"] = {
+            "kind": self.institution_kind.data,
+            "region": self.institution_region.data or "",
+            "country": self.institution_country.data or "Canada",
         }
         return values
 
 
-class PersonFields:
-    """Fields of a person, shared by the new-case form and the person form."""
+class NewCaseForm(CaseForm):
+    """A new case with its first person and, optionally, its first sanction."""
 
-    legal_name = StringField(
-        _l("Legal name"),
-        filters=[strip],
-        validators=[DataRequired(message=_l("Enter the person's name.")), Length(max=200)],
-    )
-    name_consent = SelectField(
-        _l("Name shown publicly"),
-        choices=NameConsent.choices,
-        default=NameConsent.NONE.value,
-        description=_l("As the person has consented. Nothing is shown until they agree."),
-    )
-    pseudonym = StringField(_l("Pseudonym"), filters=[strip], validators=[Length(max=200)])
-    pronouns = StringField(_l("Pronouns"), filters=[strip], validators=[Length(max=50)])
-    category = SelectField(_l("Category"), choices=PersonCategory.choices, default=PersonCategory.STUDENT.value)
-    contact_email = EmailField(
-        _l("Private email"),
-        filters=[strip],
-        validators=[Optional(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
-    )
-    contact_phone = StringField(_l("Private phone"), filters=[strip], validators=[Length(max=50)])
+    locals().update({name: getattr(PersonForm, name) for name in NEW_CASE_PERSON_FIELDS})
 
     def person_values(self) -> dict[str, Any]:
-        return {
-            "legal_name": self.legal_name.data,
-            "name_consent": self.name_consent.data,
-            "pseudonym": self.pseudonym.data or "",
-            "pronouns": self.pronouns.data or "",
-            "category": self.category.data,
-            "contact_email": self.contact_email.data or "",
-            "contact_phone": self.contact_phone.data or "",
-        }
-
-    def validate_pseudonym(self, field: Any) -> None:
-        from wtforms import ValidationError
-
-        if self.name_consent.data == NameConsent.PSEUDONYM.value and not (field.data or "").strip():
-            raise ValidationError(_l("Enter the pseudonym the person chose."))
-
-
-class NewCaseForm(CaseForm, PersonFields):
-    """A new case with its first person and, optionally, its first sanction."""
+        return {name: self._fields[name].data for name in NEW_CASE_PERSON_FIELDS}
 
     sanction_type = SelectField(
         _l("Sanction"), choices=lambda: [("", _l("— none yet —")), *SanctionType.choices()], default=""
@@ -182,93 +137,16 @@ class NewCaseForm(CaseForm, PersonFields):
             raise ValidationError(_l("The appeal deadline cannot be before the sanction date."))
 
 
-class PersonForm(FlaskForm, PersonFields):
-    contact_notes = _long(_l("Private contact notes"))
-
-    def values(self) -> dict[str, Any]:
-        return {**self.person_values(), "contact_notes": self.contact_notes.data or ""}
-
-
-class SanctionForm(FlaskForm):
-    type = SelectField(_l("Type of sanction"), choices=SanctionType.choices)
-    imposed_by = StringField(
-        _l("Imposed by"),
-        filters=[strip],
-        validators=[Length(max=300)],
-        description=_l("Leave blank to use the case's institution."),
-    )
-    date = PartialDateField(_l("Date"))
-    duration = StringField(
-        _l("Duration"),
-        filters=[strip],
-        validators=[Length(max=100)],
-        description=_l("For example “two weeks” or “indefinite”."),
-    )
-    appeal_deadline = DateField(_l("Appeal deadline"), validators=[Optional()])
-    notes = _long(_l("Notes"))
-
-    def validate_appeal_deadline(self, field: Any) -> None:
-        from wtforms import ValidationError
-
-        partial = self.date.partial
-        if field.data and partial and field.data < partial.value:
-            raise ValidationError(_l("The appeal deadline cannot be before the sanction date."))
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "type": self.type.data,
-            "imposed_by": self.imposed_by.data or "",
-            "date": self.date.partial,
-            "duration": self.duration.data or "",
-            "appeal_deadline": self.appeal_deadline.data,
-            "notes": self.notes.data or "",
-        }
-
-
-class EventForm(FlaskForm):
-    kind = SelectField(_l("Kind of event"), choices=EventKind.choices)
-    date = PartialDateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the event."))])
-    title = StringField(
-        _l("What happened"),
-        filters=[strip],
-        validators=[DataRequired(message=_l("Give the event a title.")), Length(max=200)],
-    )
-    description = _long(_l("Details"))
-    is_public = BooleanField(_l("May appear on the public timeline once the case is published"))
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind.data,
-            "date": self.date.partial,
-            "title": self.title.data,
-            "description": self.description.data or "",
-            "is_public": bool(self.is_public.data),
-        }
-
-
-class TaskForm(FlaskForm):
-    title = StringField(
-        _l("Task or deadline"),
-        filters=[strip],
-        validators=[DataRequired(message=_l("Describe the task.")), Length(max=200)],
-    )
-    due_date = DateField(_l("Due date"), validators=[InputRequired(message=_l("Enter the due date."))])
-    owner_id = SelectField(_l("Owner"), coerce=lambda v: int(v) if v not in (None, "", "None") else None, choices=[])
-    done = BooleanField(_l("Done"))
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "title": self.title.data,
-            "due_date": self.due_date.data,
-            "owner_id": self.owner_id.data,
-            "done": bool(self.done.data),
-        }
+SanctionForm = record_form(SANCTION)
+EventForm = record_form(EVENT)
+TaskForm = record_form(TASK)
 
 
 class ConfirmForm(FlaskForm):
-    """An empty form: the CSRF token is the point."""
+    """An empty form: the CSRF token is the point (and, for a delete, the version that was shown)."""
 
     confirm = HiddenField(default="1")
+    version = HiddenField()
 
 
 class AdminDeleteForm(FlaskForm):

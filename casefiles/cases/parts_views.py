@@ -1,9 +1,10 @@
-"""Add, edit and remove the parts of a case: people, sanctions, timeline events, deadlines."""
+"""Add, edit and remove the parts of a case: people, sanctions, timeline events, deadlines.
+
+Every part goes through the same flow: its form is derived from its declaration, carries its version, and a
+stale save opens the merge view; a delete of a part changed since it was shown is refused.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,40 +13,21 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from casefiles.auth.services import active_users
-from casefiles.authz import require
+from casefiles.authz import can_publish, require
 from casefiles.cases import policies, services
-from casefiles.cases.forms import ConfirmForm, EventForm, PersonForm, SanctionForm, TaskForm
+from casefiles.cases.blueprint import bp, load_case
+from casefiles.cases.forms import ConfirmForm, EventForm, SanctionForm, TaskForm
 from casefiles.cases.models import Event, Sanction, Task
-from casefiles.cases.views import _form_errors, bp, load_case
 from casefiles.extensions import db
-from casefiles.people.models import Person
-
-
-@dataclass(frozen=True)
-class Part:
-    """How one kind of case part is edited."""
-
-    model: type
-    form: type
-    add: Any
-    update: Any
-    remove: Any
-    title_new: Any
-    title_edit: Any
-    anchor: str
-
+from casefiles.people.views import PERSON_PART
+from casefiles.records.fields import FieldError
+from casefiles.records.forms import fill_form
+from casefiles.records.parts import Part
+from casefiles.records.registry import record_for
+from casefiles.records.views import SAVED, attach_error, delete_checked, save_or_merge
 
 PARTS = {
-    "people": Part(
-        Person,
-        PersonForm,
-        services.add_person,
-        services.update_person,
-        services.remove_person,
-        _l("Add a person"),
-        _l("Edit person"),
-        "people",
-    ),
+    "people": PERSON_PART,
     "sanctions": Part(
         Sanction,
         SanctionForm,
@@ -87,20 +69,23 @@ def _load_part(case, kind: str, item_id: int):  # noqa: ANN001, ANN202
     return item
 
 
-def _prepare(form, kind: str, case) -> None:  # noqa: ANN001
+def _prepare(form, kind: str) -> None:  # noqa: ANN001
     if kind == "tasks":
         form.owner_id.choices = [("", _("— nobody —")), *[(u.id, u.display_name) for u in active_users()]]
 
 
-def _fill_from(form, item) -> None:  # noqa: ANN001
-    """Put a stored item's values in the form (partial dates keep their precision)."""
-    for name, field in form._fields.items():
-        if name in ("csrf_token",):
-            continue
-        value = getattr(item, name, None)
-        if name == "date" and hasattr(item, "when"):
-            value = item.when.iso() if item.when else ""
-        field.data = value
+def _render(form, case, kind: str, title, item, merge=None):  # noqa: ANN001, ANN202
+    return render_template(
+        "cases/part_form.html",
+        form=form,
+        case=case,
+        kind=kind,
+        title=title,
+        item=item,
+        merge=merge,
+        goes_live=case.published and can_publish(current_user),
+        needs_review=case.published and not can_publish(current_user),
+    ), (409 if merge is not None else 200)
 
 
 @bp.route(f"/cases/<int:case_id>/<{KINDS}:kind>/new", methods=["GET", "POST"])
@@ -110,44 +95,46 @@ def part_new(case_id: int, kind: str) -> ResponseReturnValue:
     require(policies.can_edit(current_user, case))
     part = PARTS[kind]
     form = part.form()
-    _prepare(form, kind, case)
+    _prepare(form, kind)
     if request.method == "GET" and kind == "tasks":
         form.owner_id.data = current_user.id
     if form.validate_on_submit():
         try:
             part.add(case, actor=current_user, values=form.values())
             db.session.commit()
-        except services.CaseError as error:
+        except FieldError as error:
             db.session.rollback()
-            _form_errors(form, error)
+            attach_error(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("cases.detail", case_id=case.id, _anchor=part.anchor))
-    return render_template("cases/part_form.html", form=form, case=case, kind=kind, title=part.title_new, item=None)
+    return _render(form, case, kind, part.title_new, None)
 
 
 @bp.route(f"/cases/<int:case_id>/<{KINDS}:kind>/<int:item_id>/edit", methods=["GET", "POST"])
 def part_edit(case_id: int, kind: str, item_id: int) -> ResponseReturnValue:
-    """Edit a person, sanction, event or task."""
+    """Edit a person, sanction, event or task; a stale save opens the merge view."""
     case = load_case(case_id)
     require(policies.can_edit(current_user, case))
     part = PARTS[kind]
     item = _load_part(case, kind, item_id)
-    form = part.form()
-    _prepare(form, kind, case)
+    form = part.form() if request.method == "POST" else part.form(formdata=None)
+    _prepare(form, kind)
     if request.method == "GET":
-        _fill_from(form, item)
+        fill_form(form, record_for(item), item)
+    merge = None
     if form.validate_on_submit():
-        try:
-            part.update(item, actor=current_user, values=form.values())
-            db.session.commit()
-        except services.CaseError as error:
-            db.session.rollback()
-            _form_errors(form, error)
-        else:
+        outcome = save_or_merge(
+            item,
+            form,
+            form.values(),
+            lambda values, expected: part.update(item, actor=current_user, values=values, expected_version=expected),
+        )
+        if outcome == SAVED:
             flash(_("Saved."), "success")
             return redirect(url_for("cases.detail", case_id=case.id, _anchor=part.anchor))
-    return render_template("cases/part_form.html", form=form, case=case, kind=kind, title=part.title_edit, item=item)
+        merge = outcome
+    return _render(form, case, kind, part.title_edit, item, merge)
 
 
 @bp.route(f"/cases/<int:case_id>/<{KINDS}:kind>/<int:item_id>/delete", methods=["GET", "POST"])
@@ -158,16 +145,16 @@ def part_delete(case_id: int, kind: str, item_id: int) -> ResponseReturnValue:
     part = PARTS[kind]
     item = _load_part(case, kind, item_id)
     form = ConfirmForm()
+    if request.method == "GET":
+        form.version.data = item.version
     if form.validate_on_submit():
-        try:
-            part.remove(item, actor=current_user)
-            db.session.commit()
-        except services.CaseError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
+        version = form.version.data if form.version.data not in (None, "") else None
+        if delete_checked(item, version, lambda expected: part.remove(item, actor=current_user,
+                                                                      expected_version=expected)):
             flash(_("Removed."), "success")
-        return redirect(url_for("cases.detail", case_id=case.id, _anchor=part.anchor))
+            return redirect(url_for("cases.detail", case_id=case.id, _anchor=part.anchor))
+        item = _load_part(case, kind, item_id)
+        form.version.data = item.version
     return render_template("cases/part_delete.html", form=form, case=case, kind=kind, item=item)
 
 

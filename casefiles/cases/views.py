@@ -2,47 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from casefiles.audit.models import AuditEntry
 from casefiles.auth.services import active_users
-from casefiles.authz import require
+from casefiles.authz import can_publish, require
 from casefiles.cases import policies, services
 from casefiles.cases.dashboard import dashboard_data
 from casefiles.cases.forms import AdminDeleteForm, CaseForm, ConfirmForm, NewCaseForm
-from casefiles.cases.models import Case
+from casefiles.cases.blueprint import bp, load_case
+from casefiles.cases.records import CASE
 from casefiles.cases.queries import CaseFilters, find_cases
 from casefiles.enums import NameConsent
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
-from casefiles.views_common import get_or_404
+from casefiles.records.fields import FieldError
+from casefiles.records.forms import fill_form
+from casefiles.records.review import pending_for_case, recent_decisions_for
+from casefiles.records.views import SAVED, attach_error, save_or_merge
 
-bp = Blueprint("cases", __name__)
-
-
-def load_case(case_id: int) -> Case:
-    """The case, 404 if missing, 403 if this user may not see it."""
-    case = get_or_404(Case, case_id)
-    require(policies.can_view(current_user, case))
-    return case
-
-
-def _form_errors(form, error: services.CaseError) -> None:  # noqa: ANN001
-    """Put a service's refusal on the right field (or the form) in the user's language."""
-    field = getattr(form, error.field or "", None)
-    if field is None and error.field == "type":
-        field = getattr(form, "sanction_type", None)
-    if field is not None and hasattr(field, "errors"):
-        if isinstance(field.errors, tuple):
-            field.errors = list(field.errors)
-        field.errors.append(str(error.message))
-    else:
-        flash(str(error.message), "error")
 
 
 def _assignee_choices(form: CaseForm, can_assign: bool) -> None:
@@ -88,9 +70,9 @@ def new() -> ResponseReturnValue:
                 actor=current_user, values=values, person=form.person_values(), sanction=form.sanction_values()
             )
             db.session.commit()
-        except services.CaseError as error:
+        except FieldError as error:
             db.session.rollback()
-            _form_errors(form, error)
+            attach_error(form, error)
         else:
             flash(_("Case %(ref)s opened.", ref=case.reference), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
@@ -108,6 +90,9 @@ def detail(case_id: int) -> ResponseReturnValue:
         "cases/detail.html",
         case=case,
         recent=recent,
+        pending=pending_for_case(case.id),
+        decisions=recent_decisions_for(case.id, getattr(current_user, "id", None)),
+        can_review=can_publish(current_user),
         policies=policies,
         confirm_form=ConfirmForm(),
         NameConsent=NameConsent,
@@ -116,60 +101,37 @@ def detail(case_id: int) -> ResponseReturnValue:
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
 def edit(case_id: int) -> ResponseReturnValue:
-    """Edit the case; a save over someone else's newer save is refused and the draft kept."""
+    """Edit the case; a save over someone else's newer save opens the merge view, the draft kept."""
     case = load_case(case_id)
     require(policies.can_edit(current_user, case))
-    form = CaseForm(obj=case) if request.method == "GET" else CaseForm()
+    form = CaseForm() if request.method == "POST" else CaseForm(formdata=None)
     can_assign = policies.can_assign(current_user)
     _assignee_choices(form, can_assign)
     if request.method == "GET":
-        form.version.data = case.version
-        form.institution_name.data = case.institution.name if case.institution else ""
-        form.tags.data = ", ".join(t.name for t in case.tags)
-        if can_assign:
-            form.assignee_ids.data = [u.id for u in case.assignees]
-        form.speech_date.data = case.speech_when.iso() if case.speech_when else ""
-    conflict = None
+        fill_form(form, CASE, case)
+    merge = None
     if form.validate_on_submit():
         values = form.case_values()
-        if can_assign:
-            values["assignee_ids"] = form.assignee_ids.data or []
-        try:
-            expected = int(form.version.data) if str(form.version.data or "").isdigit() else -1
-            services.update_case(case, actor=current_user, changes=values, expected_version=expected)
-            db.session.commit()
-        except services.StaleCaseError as stale:
-            db.session.rollback()
-            conflict = stale.entries
-        except StaleDataError:
-            db.session.rollback()
-            db.session.refresh(case)
-            conflict = services.changes_since(case, int(form.version.data or 0))
-        except services.CaseError as error:
-            db.session.rollback()
-            _form_errors(form, error)
-        else:
+        outcome = save_or_merge(
+            case,
+            form,
+            values,
+            lambda v, expected: services.update_case(case, actor=current_user, changes=v, expected_version=expected),
+        )
+        if outcome == SAVED:
             flash(_("Case saved."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-        if conflict is not None:
-            db.session.refresh(case)
-            # The draft stays in the form; saving again now knowingly replaces the other person's values.
-            form.version.data = case.version
-            flash(
-                _(
-                    "Someone else saved this case while you were editing. Your changes are not saved yet: "
-                    "review what they changed below, then save again."
-                ),
-                "error",
-            )
+        merge = outcome
     return render_template(
         "cases/edit.html",
         form=form,
         case=case,
         can_assign=can_assign,
-        conflict=conflict,
+        merge=merge,
+        goes_live=case.published and can_publish(current_user),
+        needs_review=case.published and not can_publish(current_user),
         institution_names=_institution_names(),
-    ), (409 if conflict is not None else 200)
+    ), (409 if merge is not None else 200)
 
 
 @bp.route("/cases/<int:case_id>/history")
@@ -226,5 +188,3 @@ def delete(case_id: int) -> ResponseReturnValue:
             return redirect(url_for("cases.index"))
     return render_template("cases/delete.html", case=case, form=form)
 
-
-from casefiles.cases import parts_views  # noqa: E402,F401  (routes for people, sanctions, events, tasks)

@@ -5,15 +5,15 @@ Services flush; callers commit. Every change writes its audit entry.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from casefiles.audit.services import diff, record
-from casefiles.authz import Role, has_role
+from casefiles.authz import can_publish
 from casefiles.cases.models import Case
-from casefiles.cases.services import new_public_slug
 from casefiles.db import utcnow
 from casefiles.enums import NameConsent
 from casefiles.extensions import db
@@ -41,9 +41,9 @@ class ReviewChecklist:
     no_private_data: bool = False
 
 
-def can_publish(user: Any) -> bool:
-    """Only staff and administrators publish or unpublish."""
-    return has_role(user, Role.STAFF)
+def new_public_slug() -> str:
+    """A random public identifier that reveals nothing about the case."""
+    return secrets.token_urlsafe(9)
 
 
 def _audit(action: str, case: Case, actor: Any, changes: dict, obj: Any = None) -> None:

@@ -164,9 +164,10 @@ def create(model: type, *, actor: Any, values: dict[str, Any], **init: Any) -> A
     """Create a record from plain or form values; public values on a published case wait for review."""
     rec = record_for(model)
     clean = rec.clean(values)
-    obj = model(**init)
-    now, held = review.split(rec, obj, actor, clean, creating=True)
-    changes = apply(rec, obj, now)
+    with db.session.no_autoflush:
+        obj = model(**init)
+        now, held = review.split(rec, obj, actor, clean, creating=True)
+        changes = apply(rec, obj, now)
     db.session.add(obj)
     db.session.flush()
     touch_case(_case_moves(rec, obj))

@@ -236,7 +236,7 @@ class Field:
         if self.kind == DATE and isinstance(plain, str) and plain:
             return date.fromisoformat(plain)
         if self.kind == LINES:
-            return "\n".join(plain or [])
+            return self.extra.get("separator", "\n").join(plain or [])
         if plain is None and self.kind in (TEXT, LONG_TEXT, PARTIAL_DATE):
             return ""
         return plain

@@ -1,27 +1,27 @@
 """Creating many imported cases at once, with exactly the rows and audit entries the case services write.
 
 The case services flush several times per case (fine for a form, ~20 ms a case); a 10,000-row import needs
-one flush per chunk. This module applies the same field rules (the services' own _apply and snapshots), writes
-the same audit entries (case.create, person.create, sanction.create, with field diffs) and stores the same search
-words as the services' reindex_case. Updates of existing cases still go through the services one by one.
+one flush per chunk. This module applies the same declared field rules (the record kernel's apply and snapshots),
+writes the same audit entries (case.create, person.create, sanction.create, with field diffs) and stores the same
+search words as reindex_case. Updates of existing cases still go through the services one by one.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from casefiles.audit.models import AuditEntry
 from casefiles.audit.services import record
-from casefiles.cases import services as case_services
+from casefiles.cases.indexing import case_words
+from casefiles.cases.records import CASE, SANCTION
 from casefiles.cases.models import Case, CaseSearchToken, Sanction
 from casefiles.db import utcnow
 from casefiles.enums import CaseStatus, NameConsent, Outcome, PersonCategory, Priority
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
 from casefiles.people.models import Person
-from casefiles.search import tokens
+from casefiles.people.records import PERSON
+from casefiles.records.editing import apply as apply_fields
 
 
 def create_cases(
@@ -37,16 +37,13 @@ def create_cases(
         case.created_by_id = getattr(actor, "id", None)
         case.tags = []
         case.assignees = [actor] if getattr(actor, "role_value", None) == "volunteer" else []
-        case_services._apply(case, case_services.CASE_FIELDS, values)
-        if not case.title:
-            raise case_services.CaseError("title", _l("Give the case a title."))
+        institution_id = values.pop("institution_id", None)
+        apply_fields(CASE, case, CASE.clean(values))
         case.external_ref = (values.get("external_ref") or "").strip() or None
-        if case.institution_id is not None:
-            case.institution = institutions[case.institution_id]
+        if institution_id is not None:
+            case.institution = institutions[institution_id]
         person = Person(position=0, category=PersonCategory.OTHER.value, name_consent=NameConsent.NONE.value)
-        person_changes = case_services._apply(person, case_services.PERSON_FIELDS, person_values)
-        if not person.legal_name:
-            raise case_services.CaseError("legal_name", _l("Enter the person's name."))
+        person_changes = apply_fields(PERSON, person, PERSON.clean(person_values))
         case.people = [person]
         sanction, sanction_changes = None, {}
         if sanction_values:
@@ -54,7 +51,7 @@ def create_cases(
             if not sanction_values.get("imposed_by"):
                 label = case.institution.name if case.institution is not None else ""
                 sanction_values = {**sanction_values, "imposed_by": label}
-            sanction_changes = case_services._apply(sanction, case_services.SANCTION_FIELDS, sanction_values)
+            sanction_changes = apply_fields(SANCTION, sanction, SANCTION.clean(sanction_values))
             case.sanctions = [sanction]
         else:
             case.sanctions = []
@@ -67,7 +64,7 @@ def create_cases(
     with db.session.no_autoflush:
         for case, _values, person, person_changes, sanction, sanction_changes in created:
             entries.append(
-                _audit("case.create", case, actor, case, _created(case_services.case_snapshot(case)), case.title)
+                _audit("case.create", case, actor, case, _created(CASE.snapshot(case)), case.title)
             )
             entries.append(_audit("person.create", case, actor, person, person_changes, person.legal_name))
             if sanction is not None:
@@ -81,18 +78,8 @@ def create_cases(
 
 
 def search_words(case: Case) -> set[str]:
-    """The words reindex_case stores for a new case (a test checks the two agree)."""
-    return tokens(
-        case.title,
-        case.external_ref,
-        case.speech_text,
-        case.speech_platform,
-        case.public_summary,
-        case.private_notes,
-        case.institution.name if case.institution is not None else None,
-        " ".join(t.name for t in case.tags),
-        *[f"{p.legal_name} {p.pseudonym}" for p in case.people],
-    )
+    """The words reindex_case stores for a new case."""
+    return case_words(case)
 
 
 def _created(snapshot: dict[str, Any]) -> dict[str, list[Any]]:
@@ -117,6 +104,7 @@ def _audit(action: str, case: Case, actor: Any, obj: Any, changes: dict, summary
         actor=actor,
         object_type=type(obj).__name__.lower(),
         object_id=obj.id,
+        object_version=obj.version,
         case_id=case.id,
         case_version=case.version,
         summary=summary,

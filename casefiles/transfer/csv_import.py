@@ -19,6 +19,8 @@ from sqlalchemy import select
 from casefiles.audit.services import record
 from casefiles.auth.models import User
 from casefiles.cases import services as case_services
+from casefiles.people import services as people_services
+from casefiles.records.fields import FieldError
 from casefiles.cases.models import Case
 from casefiles.dates import PartialDate, PartialDateError
 from casefiles.enums import CaseStatus, Outcome, PersonCategory, SanctionType
@@ -252,7 +254,7 @@ def _institutions(rows: list[CaseRow], actor: Any) -> dict[str, Institution]:
 
 def _case_values(row: CaseRow, institution_id: int | None, creating: bool) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "institution_id": institution_id,
+        "institution": db.session.get(Institution, institution_id).name if institution_id else None,
         "speech_text": row.speech,
         "public_summary": row.public_summary,
         "private_notes": row.private_notes,
@@ -264,7 +266,8 @@ def _case_values(row: CaseRow, institution_id: int | None, creating: bool) -> di
     if row.title:
         values["title"] = row.title
     elif creating:
-        values["title"] = row.person
+        # Never the legal name: the person's consent is not known yet when the import gives no title.
+        values["title"] = str(_l("Imported case %(ref)s", ref=row.ref))
     return values
 
 
@@ -290,7 +293,7 @@ def _publish_new(row: CaseRow, case: Case, actor: Any, review: bool) -> None:
     try:
         apply_published_flag(case, True, actor=actor, review_confirmed=review)
     except PublicationRefused as error:
-        raise case_services.CaseError("published", str(error)) from error
+        raise FieldError("published", str(error)) from error
 
 
 def _apply_case_row(row: CaseRow, case: Case | None, institution_id: int | None, actor: Any, review: bool) -> None:
@@ -307,9 +310,9 @@ def _apply_case_row(row: CaseRow, case: Case | None, institution_id: int | None,
         case_services.update_case(case, actor=actor, changes=_case_values(row, institution_id, creating=False))
         person_values = {"legal_name": row.person, "category": row.category}
         if case.people:
-            case_services.update_person(case.people[0], actor=actor, values=person_values)
+            people_services.update_person(case.people[0], actor=actor, values=person_values)
         else:
-            case_services.add_person(case, actor=actor, values=person_values)
+            people_services.add_person(case, actor=actor, values=person_values)
         if sanction:
             same = [s for s in case.sanctions if s.type == row.sanction_type]
             if same:
@@ -320,7 +323,7 @@ def _apply_case_row(row: CaseRow, case: Case | None, institution_id: int | None,
         try:
             apply_published_flag(case, row.published, actor=actor, review_confirmed=review)
         except PublicationRefused as error:
-            raise case_services.CaseError("published", str(error)) from error
+            raise FieldError("published", str(error)) from error
 
 
 def import_cases(
@@ -357,7 +360,7 @@ def import_cases(
             for row, case in zip(fresh, created, strict=True):
                 if row.published:
                     _publish_new(row, case, actor, review_confirmed)
-        except case_services.CaseError as error:
+        except FieldError as error:
             failed = row.row if "row" in locals() else chunk[0].row
             report.rows[row_index[failed]].action = REFUSE
             report.file_errors.append(cell_error(failed, error.field or "", error.message))

@@ -41,7 +41,7 @@ def set_published_flag_without_public_site(
 ) -> str | None:
     """Only when no publishing service is installed: set Case.published directly, audited, review still required."""
     from casefiles.audit.services import record
-    from casefiles.cases.services import new_public_slug
+    from casefiles.public.services import new_public_slug
     from casefiles.db import utcnow
     from casefiles.extensions import db
 

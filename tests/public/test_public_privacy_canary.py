@@ -20,6 +20,7 @@ from public_fixtures import (  # noqa: F401 - pytest fixtures
     staff,
 )
 
+from casefiles.people import services as people_services
 from casefiles.cases import services as case_services
 from casefiles.extensions import db
 from casefiles.public import services as public_services
@@ -81,12 +82,12 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
         },
         institution={"name": "Collège public des infirmières", "kind": "regulator", "region": "Ontario"},
     )
-    case_services.add_person(
+    people_services.add_person(
         case,
         actor=staff,
         values={"legal_name": put("noconsentname"), "name_consent": "none", "pseudonym": put("noconsentpseudo")},
     )
-    case_services.add_person(
+    people_services.add_person(
         case,
         actor=staff,
         values={"legal_name": put("pseudonymlegal"), "name_consent": "pseudonym", "pseudonym": "Sam"},

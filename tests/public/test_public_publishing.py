@@ -15,6 +15,7 @@ from public_fixtures import (  # noqa: F401 - pytest fixtures
 )
 from sqlalchemy import select
 
+from casefiles.people import services as people_services
 from casefiles.audit.models import AuditEntry
 from casefiles.cases import services as case_services
 from casefiles.extensions import db
@@ -71,7 +72,7 @@ def test_unpublish_keeps_the_address(make_published: Any, staff: Any, publish: A
 def test_consent_withdrawal_unpublishes_at_once(make_published: Any, staff: Any, client: Any) -> None:
     case = make_published()
     assert client.get(f"/cases/{case.public_slug}").status_code == 200
-    case_services.update_person(case.people[0], actor=staff, values={"name_consent": "none"})
+    people_services.update_person(case.people[0], actor=staff, values={"name_consent": "none"})
     db.session.commit()
     assert not case.published
     assert client.get(f"/cases/{case.public_slug}").status_code == 404
