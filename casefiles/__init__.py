@@ -67,7 +67,8 @@ def _register_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from casefiles.audit.views import bp as audit_bp
     from casefiles.auth.views import bp as auth_bp
-    from casefiles.cases.views import bp as cases_bp
+    from casefiles.cases import parts_views, views  # noqa: F401 (their routes)
+    from casefiles.cases.blueprint import bp as cases_bp
     from casefiles.institutions.views import bp as institutions_bp
     from casefiles.web import bp as web_bp
 
