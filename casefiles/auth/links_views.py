@@ -16,7 +16,7 @@ from casefiles.auth.models import User
 from casefiles.auth.views import bp
 from casefiles.authz import Role, public, require_role
 from casefiles.extensions import db
-from casefiles.security import address_limit, failed, limiter
+from casefiles.security import throttled
 from casefiles.views_common import get_or_404
 
 
@@ -97,7 +97,7 @@ def _invalid_link() -> ResponseReturnValue:
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(address_limit, methods=["POST"], deduct_when=failed, scope="link-address")
+@throttled("link", per_account=False)
 def accept_invite(token: str) -> ResponseReturnValue:
     """Someone invited chooses their password; the link then stops working."""
     link = services.find_link(token)
@@ -118,7 +118,7 @@ def accept_invite(token: str) -> ResponseReturnValue:
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(address_limit, methods=["POST"], deduct_when=failed, scope="link-address")
+@throttled("link", per_account=False)
 def accept_reset(token: str) -> ResponseReturnValue:
     """Choose a new password through an administrator's reset link; every session of the account ends."""
     link = services.find_link(token)

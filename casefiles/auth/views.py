@@ -17,7 +17,7 @@ from casefiles.auth.models import User
 from casefiles.auth.passwords import verify_password
 from casefiles.authz import Role, public, require_role
 from casefiles.extensions import db, login_manager
-from casefiles.security import account_key, account_limit, address_limit, failed, limiter
+from casefiles.security import throttled
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("auth", __name__)
@@ -66,8 +66,7 @@ def generic_failure(form: LoginForm) -> ResponseReturnValue:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(address_limit, methods=["POST"], deduct_when=failed, scope="login-address")
-@limiter.limit(account_limit, key_func=account_key, methods=["POST"], deduct_when=failed, scope="login-account")
+@throttled("login")
 def login() -> ResponseReturnValue:
     """Sign in with email and password; one generic message for every failure."""
     if current_user.is_authenticated:
@@ -96,8 +95,7 @@ def login() -> ResponseReturnValue:
 
 @bp.route("/login/verify", methods=["GET", "POST"])
 @public
-@limiter.limit(address_limit, methods=["POST"], deduct_when=failed, scope="verify-address")
-@limiter.limit(account_limit, key_func=account_key, methods=["POST"], deduct_when=failed, scope="verify-account")
+@throttled("verify")
 def login_verify() -> ResponseReturnValue:
     """Second step of signing in: a code from the authenticator app, or a recovery code."""
     user_id = session.get("_2fa_user")

@@ -1,6 +1,6 @@
 """Sessions and sign-in: renewed at login, ended by logout/password change/disabling, idle and absolute
-timeouts, secure cookies in production, throttling per account and per address, one generic failure page,
-`next` stays on our site."""
+timeouts, secure cookies in production, one generic failure page, `next` stays on our site (throttling:
+test_security_throttle.py)."""
 
 from __future__ import annotations
 
@@ -138,43 +138,6 @@ def test_same_page_for_unknown_account_and_wrong_password(client, make_user) -> 
     assert _normalise(disabled.get_data(as_text=True), user.email) == _normalise(
         wrong.get_data(as_text=True), user.email
     )
-
-
-@pytest.fixture
-def app_overrides() -> dict:
-    return {"AUTH_LIMIT_PER_ACCOUNT": "4 per 15 minutes", "AUTH_LIMIT_PER_ADDRESS": "8 per 15 minutes"}
-
-
-def _attempt(client, email: str, password: str, address: str):
-    return client.post("/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address})
-
-
-def test_throttled_per_account_from_any_address(client, make_user) -> None:
-    target = make_user("staff")
-    bystander = make_user("staff")
-    for n in range(4):
-        assert _attempt(client, target.email, "wrong password guess", f"10.0.0.{n}").status_code == 200
-    # the 5th try on this account is refused, even with the right password and from a new address
-    blocked = _attempt(client, target.email, PASSWORD, "10.0.1.1")
-    assert blocked.status_code == 429
-    assert "Content-Security-Policy" in blocked.headers
-    # not global: another account from the same addresses still signs in
-    assert _attempt(client, bystander.email, PASSWORD, "10.0.0.1").status_code == 302
-
-
-def test_throttled_per_address(client, make_user) -> None:
-    user = make_user("staff")
-    for n in range(8):
-        assert _attempt(client, f"guess{n}@example.org", "wrong password guess", "10.9.9.9").status_code == 200
-    assert _attempt(client, user.email, PASSWORD, "10.9.9.9").status_code == 429
-    assert _attempt(client, user.email, PASSWORD, "10.9.9.10").status_code == 302
-
-
-def test_successful_sign_ins_do_not_count(client, make_user) -> None:
-    user = make_user("staff")
-    for _ in range(10):
-        assert _attempt(client, user.email, PASSWORD, "10.1.1.1").status_code == 302
-        client.post("/logout", environ_base={"REMOTE_ADDR": "10.1.1.1"})
 
 
 @pytest.mark.parametrize(
