@@ -22,7 +22,7 @@ from casefiles.extensions import db
 from casefiles.institutions.models import Institution
 from casefiles.records.fields import FieldError
 from casefiles.records.forms import fill_form
-from casefiles.records.review import pending_for_case, recent_decisions_for
+from casefiles.records.review import pending_for_case, recent_decisions_for, revision_labels
 from casefiles.records.views import SAVED, attach_error, save_or_merge
 
 
@@ -91,6 +91,7 @@ def detail(case_id: int) -> ResponseReturnValue:
         case=case,
         recent=recent,
         pending=pending_for_case(case.id),
+        revision_labels=revision_labels,
         decisions=recent_decisions_for(case.id, getattr(current_user, "id", None)),
         can_review=can_publish(current_user),
         policies=policies,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from casefiles.audit.services import diff, record
 from casefiles.authz import can_publish
@@ -70,6 +71,42 @@ def publication_problems(case: Case, checklist: ReviewChecklist) -> list[tuple[s
         problems.append(("consent_recorded", _l("Confirm that each person's consent to publication is recorded.")))
     if not checklist.no_private_data:
         problems.append(("no_private_data", _l("Confirm that no private information appears in the public fields.")))
+    problems.extend(private_data_in_public_fields(case))
+    return problems
+
+
+def _public_texts(case: Case) -> list[tuple[str, Any, str]]:
+    """(field, its label, its text) of every public text of the case: titles, summaries, public events."""
+    from casefiles.cases.records import CASE
+    from casefiles.documents.models import Document
+
+    texts = [(f.name, f.label, str(f.read(case) or "")) for f in CASE.public_fields if f.kind in ("text", "long_text")]
+    for event in case.events:
+        if event.is_public:
+            label = _l("Public event “%(title)s”", title=event.title)
+            texts.append((f"event-{event.id}", label, f"{event.title} {event.description}"))
+    for document in db.session.scalars(select(Document).where(Document.case_id == case.id)):
+        if getattr(document, "visibility", "") == "public":
+            texts.append((f"document-{document.id}", _l("Public document title"), document.title or ""))
+    return texts
+
+
+def private_data_in_public_fields(case: Case) -> list[tuple[str | None, Any]]:
+    """A public text that holds the legal name, email or phone of a person whose consent does not allow it."""
+    problems: list[tuple[str | None, Any]] = []
+    secrets_of_people = []
+    for person in case.people:
+        if person.name_consent != NameConsent.FULL_NAME.value and (person.legal_name or "").strip():
+            secrets_of_people.append(person.legal_name.strip())
+        secrets_of_people += [v.strip() for v in (person.contact_email, person.contact_phone) if (v or "").strip()]
+    if not secrets_of_people:
+        return problems
+    for name, label, text in _public_texts(case):
+        folded = " ".join(text.split()).casefold()
+        if any(" ".join(secret.split()).casefold() in folded for secret in secrets_of_people):
+            field = name if not name.startswith(("event-", "document-")) else None
+            problems.append((field, _l("“%(field)s” names a person, or gives their email or phone, although their "
+                                       "consent does not allow it. Remove it before publishing.", field=label)))
     return problems
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casefiles.db import Base, utcnow
 
@@ -33,3 +33,6 @@ class PendingRevision(Base):
     status: Mapped[str] = mapped_column(String(10), nullable=False, default=PENDING)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    author = relationship("User", foreign_keys=[author_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])

@@ -175,3 +175,10 @@ def _decide(revision: PendingRevision, actor: Any, status: str) -> None:
         summary=revision.summary,
         changes=dict(revision.changes),
     )
+
+
+def revision_labels(revision: PendingRevision) -> list[str]:
+    """The translated names of the fields a revision would change."""
+    load_declarations()
+    rec = REGISTRY.get(revision.object_type)
+    return [str(rec.by_name[n].label) if rec and n in rec.by_name else n for n in (revision.changes or {})]
