@@ -20,13 +20,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, refresh
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from casefiles import enums
-from casefiles.audit.display import display_value, field_label
+from casefiles.audit.display import brief_line, display_value, field_label
 from casefiles.authz import Role, deny_by_default, has_role, public
 from casefiles.dates import PartialDate
+from casefiles.forms_common import guard_text_fields
 from casefiles.markdown import render_markdown
+from casefiles.views_common import MAX_ID
 
 bp = Blueprint("web", __name__)
 LANG_COOKIE = "lang"
@@ -185,5 +189,6 @@ def init_app(app: Flask) -> None:
         org_name=lambda: app.config["ORGANIZATION_NAME"],
         field_label=field_label,
         display_value=display_value,
+        brief_line=brief_line,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

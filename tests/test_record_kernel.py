@@ -408,3 +408,22 @@ def test_two_editors_never_lose_a_committed_change(app: Any) -> None:
         runner.runTest()
     finally:
         db.session.rollback()
+
+
+def test_history_reads_in_the_readers_language(client: Any, login: Any, make_case: Any) -> None:
+    from casefiles.audit.services import record
+
+    case = make_case()
+    login("staff")
+    record("brief.generate", actor=None, object_type="case", object_id=case.id, case_id=case.id,
+           changes={"type": "onepager", "language": "fr", "cached": True})
+    client.post(f"/staff/cases/{case.id}/sanctions/{case.sanctions[0].id}/edit",
+                data={"type": "expulsion", "date": "2023-11-14", "version": case.sanctions[0].version})
+    db.session.commit()
+    html = client.get(f"/staff/cases/{case.id}/history").get_data(as_text=True)
+    assert "printed the French advocacy one-pager" in html
+    assert "Cached" not in html and "o→n" not in html
+    assert "Expulsion" in html and "Type of sanction" in html  # labels and enum values, not stored names
+    client.get("/language/fr?next=/")
+    html = client.get(f"/staff/cases/{case.id}/history").get_data(as_text=True)
+    assert "Type de sanction" in html or "Type" in html

@@ -86,15 +86,30 @@ PARTIAL_DATE_FIELDS = {"speech_date", "date"}
 EXACT_DATE_FIELDS = {"due_date", "appeal_deadline"}
 
 
-def field_label(name: str) -> str:
-    """The translated name of a recorded field."""
+def _declared(name: str, object_type: str | None) -> Any:
+    """The declared field of that record type (None for bookkeeping such as publication or files)."""
+    from casefiles.records.registry import REGISTRY, load_declarations
+
+    load_declarations()
+    rec = REGISTRY.get(object_type or "")
+    return rec.by_name.get(name) if rec is not None else None
+
+
+def field_label(name: str, object_type: str | None = None) -> str:
+    """The translated name of a recorded field: the record's declaration first, then the history's own names."""
+    declared = _declared(name, object_type)
+    if declared is not None:
+        return str(declared.label)
     return str(FIELD_LABELS.get(name, name.replace("_", " ").capitalize()))
 
 
-def display_value(name: str, value: Any) -> Any:
-    """A recorded value as a person reads it; unknown values are shown as stored."""
+def display_value(name: str, value: Any, object_type: str | None = None) -> Any:
+    """A recorded value as a person reads it (enumerations by their label); unknown values are shown as stored."""
     if value is None or value == "":
         return value
+    declared = _declared(name, object_type)
+    if declared is not None:
+        return declared.display(value)
     if name in VALUE_LABELS and isinstance(value, str) and value in VALUE_LABELS[name]:
         return str(VALUE_LABELS[name][value])
     enum = ENUM_BY_FIELD.get(name)
@@ -119,3 +134,21 @@ def display_value(name: str, value: Any) -> Any:
         user = db.session.get(User, value)
         return user.display_name if user else value
     return value
+
+
+def brief_line(entry: Any) -> str:
+    """A printed brief as one readable line: "Printed the French one-pager"."""
+    from casefiles.briefs.services import KIND_LABELS
+
+    changes = entry.changes or {}
+    kind, language = changes.get("type"), changes.get("language")
+    if isinstance(kind, list):  # entries written as field diffs
+        kind = kind[-1]
+    if isinstance(language, list):
+        language = language[-1]
+    brief = KIND_LABELS.get(kind)
+    if brief is None:
+        return str(_l("printed a brief"))
+    if language == "fr":
+        return str(_l("printed the French %(brief)s", brief=str(brief).lower()))
+    return str(_l("printed the English %(brief)s", brief=str(brief).lower()))
