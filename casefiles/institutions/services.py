@@ -1,4 +1,4 @@
-"""Institutions: find or create, update."""
+"""Institutions: find, find or create, update. The record kernel applies, checks versions and audits."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from casefiles.audit.services import diff, record
 from casefiles.enums import InstitutionKind
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution, institution_key
-
-FIELDS = ("name", "kind", "region", "country")
+from casefiles.records import editing
 
 
 def find_institution(name: str) -> Institution | None:
@@ -24,47 +22,26 @@ def find_institution(name: str) -> Institution | None:
 def find_or_create_institution(
     name: str, *, actor: Any, kind: str | None = None, region: str = "", country: str = "Canada"
 ) -> Institution:
-    """The existing institution of that name, or a new one (audited)."""
+    """The existing institution of that name, or a new one (audited); FieldError when a value is refused."""
     name = " ".join(name.split())
     existing = find_institution(name)
     if existing is not None:
         return existing
-    institution = Institution(
-        name=name,
-        name_key=institution_key(name),
-        kind=(InstitutionKind.coerce(kind) or InstitutionKind.OTHER).value,
-        region=region.strip(),
-        country=(country or "Canada").strip(),
-    )
-    db.session.add(institution)
-    db.session.flush()
-    record(
-        "institution.create",
+    return editing.create(
+        Institution,
         actor=actor,
-        object_type="institution",
-        object_id=institution.id,
-        summary=institution.name,
-        changes={f: [None, getattr(institution, f)] for f in FIELDS},
+        values={
+            "name": name,
+            # An unknown kind (an old import, a free-text column) is "other" rather than a refused row.
+            "kind": (InstitutionKind.coerce(kind) or InstitutionKind.OTHER).value,
+            "region": region or "",
+            "country": country or "Canada",
+        },
     )
-    return institution
 
 
-def update_institution(institution: Institution, *, actor: Any, changes: dict[str, Any]) -> dict[str, list]:
-    """Apply changes to an institution and audit the diff."""
-    before = {f: getattr(institution, f) for f in FIELDS}
-    for field in FIELDS:
-        if field in changes:
-            setattr(institution, field, changes[field])
-    institution.name_key = institution_key(institution.name)
-    delta = diff(before, {f: getattr(institution, f) for f in FIELDS})
-    if delta:
-        db.session.flush()
-        record(
-            "institution.update",
-            actor=actor,
-            object_type="institution",
-            object_id=institution.id,
-            summary=institution.name,
-            changes=delta,
-        )
-    return delta
+def update_institution(
+    institution: Institution, *, actor: Any, changes: dict[str, Any], expected_version: int | None = None
+) -> dict[str, list[Any]]:
+    """Edit an institution; refused (StaleRecord) if it moved on since the edit began. Returns the applied diff."""
+    return editing.update(institution, actor=actor, changes=changes, expected_version=expected_version)

@@ -15,6 +15,9 @@ from casefiles.extensions import db
 from casefiles.institutions import services
 from casefiles.institutions.forms import InstitutionForm
 from casefiles.institutions.models import Institution
+from casefiles.institutions.records import INSTITUTION
+from casefiles.records.forms import fill_form
+from casefiles.records.views import SAVED, save_or_merge
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("institutions", __name__)
@@ -52,13 +55,26 @@ def detail(institution_id: int) -> ResponseReturnValue:
 
 @bp.route("/<int:institution_id>/edit", methods=["GET", "POST"])
 def edit(institution_id: int) -> ResponseReturnValue:
-    """Staff correct an institution's name, kind or place."""
+    """Staff correct an institution's name, kind or place; a stale save opens the merge view."""
     require_role(Role.STAFF)
     institution = get_or_404(Institution, institution_id)
-    form = InstitutionForm(obj=institution)
+    form = InstitutionForm() if request.method == "POST" else InstitutionForm(formdata=None)
+    if request.method == "GET":
+        fill_form(form, INSTITUTION, institution)
+    merge = None
     if form.validate_on_submit():
-        services.update_institution(institution, actor=current_user, changes=form.values())
-        db.session.commit()
-        flash(_("Institution saved."), "success")
-        return redirect(url_for("institutions.detail", institution_id=institution.id))
-    return render_template("institutions/edit.html", form=form, institution=institution)
+        outcome = save_or_merge(
+            institution,
+            form,
+            form.values(),
+            lambda values, expected: services.update_institution(
+                institution, actor=current_user, changes=values, expected_version=expected
+            ),
+        )
+        if outcome == SAVED:
+            flash(_("Institution saved."), "success")
+            return redirect(url_for("institutions.detail", institution_id=institution.id))
+        merge = outcome
+    return render_template("institutions/edit.html", form=form, institution=institution, merge=merge), (
+        409 if merge is not None else 200
+    )
