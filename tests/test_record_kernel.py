@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import select
+from support import PASSWORD
 
 from casefiles.audit.models import AuditEntry
 from casefiles.cases.models import Case, Event, Sanction, Task
@@ -22,7 +23,6 @@ from casefiles.extensions import db
 from casefiles.people.models import Person
 from casefiles.records.models import PendingRevision
 from casefiles.records.registry import record_for
-from support import PASSWORD
 
 # For each record type: how to find it on a case, its edit URL, a form that edits one field, and that field.
 KINDS: dict[str, dict[str, Any]] = {
@@ -168,7 +168,12 @@ def test_both_changed_the_same_field_the_user_chooses(kind: str, app: Any, make_
     alice, bob = _client(app, make_user), _client(app, make_user)
     base, shown = spec["form"](obj), obj.version
     name = spec["both"]
-    assert alice.post(url, data={**base, name: "2032-01-01" if "date" in name else "Alice's", "version": shown}).status_code == 302
+    assert (
+        alice.post(
+            url, data={**base, name: "2032-01-01" if "date" in name else "Alice's", "version": shown}
+        ).status_code
+        == 302
+    )
     mine = "2033-01-01" if "date" in name else "Bob's"
     response = bob.post(url, data={**base, name: mine, "version": shown})
     html = response.get_data(as_text=True)
@@ -185,7 +190,12 @@ def test_a_delete_of_a_record_changed_since_it_was_shown_is_refused(app: Any, ma
     alice, bob = _client(app, make_user), _client(app, make_user)
     shown = event.version
     url = f"/staff/cases/{case.id}/events/{event.id}"
-    assert alice.post(f"{url}/edit", data={**KINDS["event"]["form"](event), "title": "Renamed", "version": shown}).status_code == 302
+    assert (
+        alice.post(
+            f"{url}/edit", data={**KINDS["event"]["form"](event), "title": "Renamed", "version": shown}
+        ).status_code
+        == 302
+    )
     response = bob.post(f"{url}/delete", data={"version": shown})
     assert response.status_code == 200 and "changed this since you opened it" in response.get_data(as_text=True)
     assert _reload(Event, event.id) is not None
@@ -236,19 +246,37 @@ def test_a_volunteers_public_edits_wait_for_review(app: Any, make_user: Any, pub
     private_event = next(e for e in case.events if not e.is_public)
     public_event = next(e for e in case.events if e.is_public)
     # consent to full name, the public title, a private event made public, a public event's text
-    vol.post(f"/staff/cases/{case.id}/people/{person.id}/edit",
-             data={**KINDS["person"]["form"](person), "name_consent": "full_name", "version": person.version})
-    vol.post(f"/staff/cases/{case.id}/edit",
-             data={**KINDS["case"]["form"](case), "title": "CANARY-TITLE", "private_notes": "ok",
-                   "version": _reload(Case, case.id).version})
-    vol.post(f"/staff/cases/{case.id}/events/{private_event.id}/edit",
-             data={**KINDS["event"]["form"](private_event), "is_public": "y", "version": private_event.version})
-    vol.post(f"/staff/cases/{case.id}/events/{public_event.id}/edit",
-             data={**KINDS["event"]["form"](public_event), "is_public": "y", "title": "CANARY-EVENT",
-                   "version": public_event.version})
+    vol.post(
+        f"/staff/cases/{case.id}/people/{person.id}/edit",
+        data={**KINDS["person"]["form"](person), "name_consent": "full_name", "version": person.version},
+    )
+    vol.post(
+        f"/staff/cases/{case.id}/edit",
+        data={
+            **KINDS["case"]["form"](case),
+            "title": "CANARY-TITLE",
+            "private_notes": "ok",
+            "version": _reload(Case, case.id).version,
+        },
+    )
+    vol.post(
+        f"/staff/cases/{case.id}/events/{private_event.id}/edit",
+        data={**KINDS["event"]["form"](private_event), "is_public": "y", "version": private_event.version},
+    )
+    vol.post(
+        f"/staff/cases/{case.id}/events/{public_event.id}/edit",
+        data={
+            **KINDS["event"]["form"](public_event),
+            "is_public": "y",
+            "title": "CANARY-EVENT",
+            "version": public_event.version,
+        },
+    )
     # A new public event waits too.
-    vol.post(f"/staff/cases/{case.id}/events/new",
-             data={"kind": "media", "date": "2024-02-02", "title": "CANARY-NEW", "is_public": "y"})
+    vol.post(
+        f"/staff/cases/{case.id}/events/new",
+        data={"kind": "media", "date": "2024-02-02", "title": "CANARY-NEW", "is_public": "y"},
+    )
     db.session.expire_all()
     case = db.session.get(Case, case.id)
     assert case.private_notes == "ok"  # private changes are saved at once
@@ -265,9 +293,13 @@ def test_a_volunteers_public_edits_wait_for_review(app: Any, make_user: Any, pub
     # Rejecting the title leaves the public side as it was; approving the event text publishes it.
     title_rev = next(p for p in pending if p.object_type == "case")
     event_rev = next(p for p in pending if p.object_type == "event" and p.object_id == public_event.id)
-    assert staff.post(f"/staff/cases/{case.id}/revisions/{title_rev.id}", data={"decision": "reject"}).status_code == 302
+    assert (
+        staff.post(f"/staff/cases/{case.id}/revisions/{title_rev.id}", data={"decision": "reject"}).status_code == 302
+    )
     assert "CANARY-TITLE" not in _public(anonymous, case)
-    assert staff.post(f"/staff/cases/{case.id}/revisions/{event_rev.id}", data={"decision": "approve"}).status_code == 302
+    assert (
+        staff.post(f"/staff/cases/{case.id}/revisions/{event_rev.id}", data={"decision": "approve"}).status_code == 302
+    )
     assert "CANARY-EVENT" in _public(anonymous, case)
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"revision.propose", "revision.approve", "revision.reject"} <= actions
@@ -288,8 +320,10 @@ def test_publishing_is_refused_while_a_public_field_names_a_person_without_conse
     from casefiles.public.services import PublishError, ReviewChecklist, publish_case
 
     staff = make_user("staff")
-    case = make_case(person={"legal_name": "Jeanne Secret", "category": "student", "name_consent": "initials"},
-                     public_summary="Jeanne Secret was suspended.")
+    case = make_case(
+        person={"legal_name": "Jeanne Secret", "category": "student", "name_consent": "initials"},
+        public_summary="Jeanne Secret was suspended.",
+    )
     with pytest.raises(PublishError) as refused:
         publish_case(case, actor=staff, checklist=ReviewChecklist(consent_recorded=True, no_private_data=True))
     assert any(field == "public_summary" for field, _m in refused.value.problems)
@@ -310,8 +344,9 @@ class TwoEditors(RuleBasedStateMachine):
     def setup(self) -> None:
         from casefiles.cases import services
 
-        case = services.create_case(actor=None, values={"title": "Race"}, person={"legal_name": "P One"},
-                                    sanction={"type": "suspension"})
+        case = services.create_case(
+            actor=None, values={"title": "Race"}, person={"legal_name": "P One"}, sanction={"type": "suspension"}
+        )
         services.add_event(case, actor=None, values={"date": "2024", "title": "E"})
         services.add_task(case, actor=None, values={"title": "T", "due_date": "2030-01-01"})
         db.session.commit()
@@ -343,8 +378,13 @@ class TwoEditors(RuleBasedStateMachine):
         if obj is None:
             self.seen[editor].pop((model, obj_id))
             return
-        field = {Case: "private_notes", Person: "contact_notes", Sanction: "notes", Event: "description",
-                 Task: "title"}[model]
+        field = {
+            Case: "private_notes",
+            Person: "contact_notes",
+            Sanction: "notes",
+            Event: "description",
+            Task: "title",
+        }[model]
         value = f"{editor}-{text}"
         try:
             editing.update(obj, actor=None, changes={field: value}, expected_version=version)
@@ -400,7 +440,9 @@ class TwoEditors(RuleBasedStateMachine):
 
 def test_two_editors_never_lose_a_committed_change(app: Any) -> None:
     TwoEditors.TestCase.settings = settings(
-        max_examples=15, stateful_step_count=20, deadline=None,
+        max_examples=15,
+        stateful_step_count=20,
+        deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     runner = TwoEditors.TestCase("runTest")
@@ -415,10 +457,18 @@ def test_history_reads_in_the_readers_language(client: Any, login: Any, make_cas
 
     case = make_case()
     login("staff")
-    record("brief.generate", actor=None, object_type="case", object_id=case.id, case_id=case.id,
-           changes={"type": "onepager", "language": "fr", "cached": True})
-    client.post(f"/staff/cases/{case.id}/sanctions/{case.sanctions[0].id}/edit",
-                data={"type": "expulsion", "date": "2023-11-14", "version": case.sanctions[0].version})
+    record(
+        "brief.generate",
+        actor=None,
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        changes={"type": "onepager", "language": "fr", "cached": True},
+    )
+    client.post(
+        f"/staff/cases/{case.id}/sanctions/{case.sanctions[0].id}/edit",
+        data={"type": "expulsion", "date": "2023-11-14", "version": case.sanctions[0].version},
+    )
     db.session.commit()
     html = client.get(f"/staff/cases/{case.id}/history").get_data(as_text=True)
     assert "printed the French advocacy one-pager" in html

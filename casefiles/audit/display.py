@@ -88,9 +88,8 @@ EXACT_DATE_FIELDS = {"due_date", "appeal_deadline"}
 
 def _declared(name: str, object_type: str | None) -> Any:
     """The declared field of that record type (None for bookkeeping such as publication or files)."""
-    from casefiles.records.registry import REGISTRY, load_declarations
+    from casefiles.records.registry import REGISTRY
 
-    load_declarations()
     rec = REGISTRY.get(object_type or "")
     return rec.by_name.get(name) if rec is not None else None
 
@@ -138,7 +137,7 @@ def display_value(name: str, value: Any, object_type: str | None = None) -> Any:
 
 def brief_line(entry: Any) -> str:
     """A printed brief as one readable line: "Printed the French one-pager"."""
-    from casefiles.briefs.services import KIND_LABELS
+    from casefiles.briefs.kinds import KIND_LABELS
 
     changes = entry.changes or {}
     kind, language = changes.get("type"), changes.get("language")

@@ -16,21 +16,11 @@ from flask_babel import lazy_gettext as _l
 
 from casefiles.audit.services import record
 from casefiles.briefs import context as ctx
+from casefiles.briefs.kinds import FILE_SLUGS, KIND_LABELS, KINDS, LEGAL, ONE_PAGER, PUBLIC  # noqa: F401 (re-exported)
 from casefiles.briefs.rendering import RenderError, RenderLimits, render_pdf
 from casefiles.briefs.typography import french_html
 from casefiles.cases.models import Case
 from casefiles.db import utcnow
-
-LEGAL = "legal"
-PUBLIC = "public"
-ONE_PAGER = "onepager"
-KINDS = (LEGAL, PUBLIC, ONE_PAGER)
-KIND_LABELS = {
-    LEGAL: _l("Legal brief"),
-    PUBLIC: _l("Public brief"),
-    ONE_PAGER: _l("Advocacy one-pager"),
-}
-FILE_SLUGS = {LEGAL: "legal-brief", PUBLIC: "public-brief", ONE_PAGER: "one-pager"}
 
 
 class BriefError(Exception):

@@ -7,9 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     DateField,
-    EmailField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -17,19 +15,16 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional
 
+from casefiles.cases.records import CASE, EVENT, SANCTION, TASK
 from casefiles.enums import (
     CaseStatus,
-    EventKind,
     InstitutionKind,
-    NameConsent,
     Outcome,
-    PersonCategory,
     Priority,
     SanctionType,
 )
-from casefiles.cases.records import CASE, EVENT, SANCTION, TASK
 from casefiles.forms_common import PartialDateField, strip
 from casefiles.people.forms import NEW_CASE_PERSON_FIELDS, PersonForm
 from casefiles.records.forms import form_values, record_form

@@ -12,11 +12,11 @@ from casefiles.audit.models import AuditEntry
 from casefiles.auth.services import active_users
 from casefiles.authz import can_publish, require
 from casefiles.cases import policies, services
+from casefiles.cases.blueprint import bp, load_case
 from casefiles.cases.dashboard import dashboard_data
 from casefiles.cases.forms import AdminDeleteForm, CaseForm, ConfirmForm, NewCaseForm
-from casefiles.cases.blueprint import bp, load_case
-from casefiles.cases.records import CASE
 from casefiles.cases.queries import CaseFilters, find_cases
+from casefiles.cases.records import CASE
 from casefiles.enums import NameConsent
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
@@ -24,7 +24,6 @@ from casefiles.records.fields import FieldError
 from casefiles.records.forms import fill_form
 from casefiles.records.review import pending_for_case, recent_decisions_for, revision_labels
 from casefiles.records.views import SAVED, attach_error, save_or_merge
-
 
 
 def _assignee_choices(form: CaseForm, can_assign: bool) -> None:

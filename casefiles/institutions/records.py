@@ -20,8 +20,14 @@ INSTITUTION = Record(
     Institution,
     _l("Institution"),
     [
-        Field("name", _l("Name"), max_length=300, search=True, setter=_set_name,
-              required=_l("Enter the institution's name.")),
+        Field(
+            "name",
+            _l("Name"),
+            max_length=300,
+            search=True,
+            setter=_set_name,
+            required=_l("Enter the institution's name."),
+        ),
         Field("kind", _l("Kind"), ENUM, enum=InstitutionKind),
         Field("region", _l("Province or region"), max_length=100),
         Field("country", _l("Country"), max_length=100),

@@ -9,7 +9,7 @@ from wtforms.validators import Email, Optional
 
 from casefiles.enums import NameConsent, PersonCategory
 from casefiles.people.models import Person
-from casefiles.records.fields import ENUM, LONG_TEXT, TEXT, Field, FieldError
+from casefiles.records.fields import ENUM, LONG_TEXT, Field, FieldError
 from casefiles.records.registry import Record
 
 
@@ -29,15 +29,31 @@ PERSON = Record(
     Person,
     _l("Person"),
     [
-        Field("legal_name", _l("Legal name"), max_length=200, public=True, search=True,
-              required=_l("Enter the person's name.")),
-        Field("name_consent", _l("Name shown publicly"), ENUM, enum=NameConsent, public=True,
-              extra={"help": _l("As the person has consented. Nothing is shown until they agree.")}),
+        Field(
+            "legal_name",
+            _l("Legal name"),
+            max_length=200,
+            public=True,
+            search=True,
+            required=_l("Enter the person's name."),
+        ),
+        Field(
+            "name_consent",
+            _l("Name shown publicly"),
+            ENUM,
+            enum=NameConsent,
+            public=True,
+            extra={"help": _l("As the person has consented. Nothing is shown until they agree.")},
+        ),
         Field("pseudonym", _l("Pseudonym"), max_length=200, public=True, search=True),
         Field("pronouns", _l("Pronouns"), max_length=50),
         Field("category", _l("Category"), ENUM, enum=PersonCategory, public=True),
-        Field("contact_email", _l("Private email"), max_length=254,
-              extra={"form": {"validators": [Optional(), Email(message=_l("Enter a valid email address."))]}}),
+        Field(
+            "contact_email",
+            _l("Private email"),
+            max_length=254,
+            extra={"form": {"validators": [Optional(), Email(message=_l("Enter a valid email address."))]}},
+        ),
         Field("contact_phone", _l("Private phone"), max_length=50),
         Field("contact_notes", _l("Private contact notes"), LONG_TEXT, max_length=50_000),
     ],

@@ -9,13 +9,13 @@ from flask_login import current_user
 
 from casefiles.authz import can_publish, require
 from casefiles.cases import policies as case_policies
-from casefiles.cases.models import Case
 from casefiles.cases.forms import ConfirmForm
+from casefiles.cases.models import Case
 from casefiles.extensions import db
-from casefiles.records import review
+from casefiles.records import approval
 from casefiles.records.fields import FieldError
 from casefiles.records.models import PendingRevision
-from casefiles.records.registry import REGISTRY, load_declarations
+from casefiles.records.registry import REGISTRY
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("review", __name__)
@@ -33,7 +33,6 @@ def _load(case_id: int, revision_id: int) -> tuple[Case, PendingRevision]:
 
 def revision_rows(revision: PendingRevision) -> list[tuple[str, object, object]]:
     """(field label, value now, proposed value) as the reader reads them."""
-    load_declarations()
     rec = REGISTRY.get(revision.object_type)
     rows = []
     for name, (old, new) in (revision.changes or {}).items():
@@ -56,16 +55,18 @@ def decide(case_id: int, revision_id: int) -> ResponseReturnValue:
         approve = request.form.get("decision") == "approve"
         try:
             if approve:
-                review.approve(revision, actor=current_user)
+                approval.approve(revision, actor=current_user)
             else:
-                review.reject(revision, actor=current_user)
+                approval.reject(revision, actor=current_user)
             db.session.commit()
         except FieldError as error:
             db.session.rollback()
             flash(str(error.message), "error")
         else:
-            flash(_("Approved: the change is public now.") if approve else _("Rejected: nothing public changed."),
-                  "success")
+            flash(
+                _("Approved: the change is public now.") if approve else _("Rejected: nothing public changed."),
+                "success",
+            )
             return redirect(url_for("cases.detail", case_id=case.id, _anchor="review"))
     return render_template(
         "public/staff/revision.html", case=case, revision=revision, rows=revision_rows(revision), form=form

@@ -180,8 +180,9 @@ class Field:
             if (self.minimum is not None and number < self.minimum) or (
                 self.maximum is not None and number > self.maximum
             ):
-                raise FieldError(self.name, _l("Enter a number between %(low)s and %(high)s.",
-                                               low=self.minimum, high=self.maximum))
+                raise FieldError(
+                    self.name, _l("Enter a number between %(low)s and %(high)s.", low=self.minimum, high=self.maximum)
+                )
             return number
         if kind == LINES:
             if value is None:

@@ -70,7 +70,10 @@ def form_values(rec: Record, form: Any) -> dict[str, Any]:
 
 def record_form(rec: Record, *, names: list[str] | None = None, base: type = RecordForm, **extra: Any) -> type:
     """A form class with a field for each declared field (or the named ones), in declaration order."""
-    chosen = [f for f in rec.fields if f.extra.get("in_form", True)] if names is None else [rec.by_name[n] for n in names]
+    if names is None:
+        chosen = [f for f in rec.fields if f.extra.get("in_form", True)]
+    else:
+        chosen = [rec.by_name[n] for n in names]
     attrs: dict[str, Any] = {"record": rec}
     for field in chosen:
         attrs[field.form_field] = _unbound(field)

@@ -1,7 +1,8 @@
 """One declaration per record type, and the registry every shared mechanism reads.
 
 Each domain declares its records in its own `records.py` (fields, labels, which are public, French twins,
-export/import/search) and registers them here. Editing, the merge view, public review, the history's display,
+export/import/search) and registers them here; `casefiles.models` imports every declaration with every
+model. Editing, the merge view, public review, the history's display,
 export and import all read these declarations; adding a field is one line there plus a migration.
 """
 
@@ -68,24 +69,12 @@ _BY_MODEL: dict[type, Record] = {}
 def record_for(obj_or_model: Any) -> Record:
     """The declaration of a record (by instance or model class)."""
     model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
-    load_declarations()
     return _BY_MODEL[model]
 
 
 def records() -> list[Record]:
     """Every declared record type."""
-    load_declarations()
     return list(REGISTRY.values())
 
 
-def load_declarations() -> None:
-    """Import every domain's declarations (idempotent)."""
-    if not _LOADED:
-        import casefiles.declarations  # noqa: F401
-
-        _LOADED.append(True)
-
-
-_LOADED: list[bool] = []
-
-__all__ = ["Field", "FieldError", "Record", "REGISTRY", "record_for", "records", "load_declarations"]
+__all__ = ["Field", "FieldError", "Record", "REGISTRY", "record_for", "records"]

@@ -14,11 +14,9 @@ from sqlalchemy import select
 
 from casefiles.audit.services import record
 from casefiles.authz import can_publish
-from casefiles.db import utcnow
 from casefiles.extensions import db
-from casefiles.records.fields import FieldError
-from casefiles.records.models import APPROVED, PENDING, REJECTED, PendingRevision
-from casefiles.records.registry import REGISTRY, Record, load_declarations
+from casefiles.records.models import PENDING, PendingRevision
+from casefiles.records.registry import REGISTRY, Record
 
 REMOVE_NEEDS_REVIEW = _l(
     "This is shown on the public page of a published case: ask staff to remove it, or to unpublish the case first."
@@ -129,56 +127,7 @@ def recent_decisions_for(case_id: int, author_id: int | None, limit: int = 5) ->
     )
 
 
-def target(revision: PendingRevision) -> Any:
-    """The record a revision would change (None if it was deleted since)."""
-    load_declarations()
-    rec = REGISTRY.get(revision.object_type)
-    return db.session.get(rec.model, revision.object_id) if rec else None
-
-
-def approve(revision: PendingRevision, *, actor: Any) -> dict[str, Any]:
-    """Apply the proposed values (staff or admins only); audited."""
-    from casefiles.records import editing
-
-    if not can_publish(actor):
-        raise FieldError(None, _l("Only staff and administrators approve public changes."))
-    if revision.status != PENDING:
-        raise FieldError(None, _l("This change was already reviewed."))
-    obj = target(revision)
-    applied: dict[str, Any] = {}
-    if obj is not None:
-        applied = editing.update(obj, actor=actor, changes={k: v[1] for k, v in revision.changes.items()})
-    _decide(revision, actor, APPROVED)
-    return applied
-
-
-def reject(revision: PendingRevision, *, actor: Any) -> None:
-    """Refuse the proposed values; nothing public changes. Audited."""
-    if not can_publish(actor):
-        raise FieldError(None, _l("Only staff and administrators reject public changes."))
-    if revision.status != PENDING:
-        raise FieldError(None, _l("This change was already reviewed."))
-    _decide(revision, actor, REJECTED)
-
-
-def _decide(revision: PendingRevision, actor: Any, status: str) -> None:
-    revision.status = status
-    revision.decided_by_id = getattr(actor, "id", None)
-    revision.decided_at = utcnow()
-    db.session.flush()
-    record(
-        f"revision.{'approve' if status == APPROVED else 'reject'}",
-        actor=actor,
-        object_type=revision.object_type,
-        object_id=revision.object_id,
-        case_id=revision.case_id,
-        summary=revision.summary,
-        changes=dict(revision.changes),
-    )
-
-
 def revision_labels(revision: PendingRevision) -> list[str]:
     """The translated names of the fields a revision would change."""
-    load_declarations()
     rec = REGISTRY.get(revision.object_type)
     return [str(rec.by_name[n].label) if rec and n in rec.by_name else n for n in (revision.changes or {})]

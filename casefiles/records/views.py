@@ -40,7 +40,7 @@ def _take_choices(obj: Any, values: dict[str, Any]) -> dict[str, Any]:
     rec = record_for(obj)
     chosen = dict(values)
     for key, choice in request.form.items():
-        name = key[len(CHOICE_PREFIX):]
+        name = key[len(CHOICE_PREFIX) :]
         if key.startswith(CHOICE_PREFIX) and choice == "theirs" and name in rec.by_name and name in chosen:
             chosen[name] = rec.by_name[name].read(obj)
     return chosen
