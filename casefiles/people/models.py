@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casefiles.db import Base, TimestampMixin, Versioned
 from casefiles.enums import NameConsent, PersonCategory
-
-if TYPE_CHECKING:
-    from casefiles.cases.models import Case
 
 
 class Person(Versioned, TimestampMixin, Base):
@@ -33,7 +28,8 @@ class Person(Versioned, TimestampMixin, Base):
     contact_phone: Mapped[str] = mapped_column(String(50), nullable=False, default="")
     contact_notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
-    case: Mapped[Case] = relationship(back_populates="people")
+    # The case is named, not imported: cases import people, never the other way round.
+    case: Mapped["Case"] = relationship(back_populates="people")  # noqa: F821, UP037
 
     @property
     def category_enum(self) -> PersonCategory:
