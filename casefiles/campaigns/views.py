@@ -1,8 +1,10 @@
-"""The staff side of campaigns: list, new, detail (chart, counts, cases, partners), edit, delete."""
+"""The staff side of campaigns: list, new, detail (chart, counts, cases, partners), edit, delete; supporter counts."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,35 +15,19 @@ from casefiles.campaigns import policies, services
 from casefiles.campaigns.chart import supporters_chart
 from casefiles.campaigns.forms import CampaignForm, DeleteCampaignForm, LinkCaseForm, PartnersForm, SnapshotForm
 from casefiles.campaigns.models import Campaign, CampaignStatus, SupporterSnapshot
+from casefiles.campaigns.records import CAMPAIGN, SNAPSHOT
 from casefiles.cases import policies as case_policies
 from casefiles.cases.models import Case
 from casefiles.extensions import db
 from casefiles.organizations.models import organization_key
 from casefiles.organizations.services import organizations_by_key
-from casefiles.views_common import get_or_404
+from casefiles.records.fields import FieldError
+from casefiles.records.forms import fill_form
+from casefiles.records.views import SAVED, attach_error, delete_checked, save_or_merge
+from casefiles.views_common import get_or_404, parse_id
 
 bp = Blueprint("campaigns", __name__)
 PER_PAGE = 25
-
-
-@bp.app_template_global()
-def campaigns_of_case(case: Case) -> list[Campaign]:
-    """For the case page: the campaigns this case is part of."""
-    return services.campaigns_for_case(case)
-
-
-@bp.app_template_global()
-def partners_of_case(case: Case) -> list:
-    """For the case page: the partner organizations of the case."""
-    from casefiles.organizations.services import case_partners_of
-
-    return case_partners_of(case)
-
-
-@bp.app_template_global()
-def case_partners_form(case: Case) -> PartnersForm:
-    """For the case page: the partner organizations form (staff)."""
-    return PartnersForm(formdata=None, names="\n".join(o.name for o in partners_of_case(case)))
 
 
 @bp.route("/case/<int:case_id>/partners", methods=["POST"])
@@ -64,14 +50,6 @@ def case_partners(case_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Partners saved."), "success")
     return redirect(url_for("cases.detail", case_id=case.id, _anchor="campaigns-title"))
-
-
-def _form_error(form, error: services.CampaignError) -> None:  # noqa: ANN001
-    field = getattr(form, error.field or "", None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
 
 
 def _load(campaign_id: int) -> Campaign:
@@ -109,21 +87,17 @@ def new() -> ResponseReturnValue:
         try:
             campaign = services.create_campaign(actor=current_user, values=form.values())
             db.session.commit()
-        except services.CampaignError as error:
+        except FieldError as error:
             db.session.rollback()
-            _form_error(form, error)
+            attach_error(form, error)
         else:
             flash(_("Campaign created."), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/form.html", form=form, campaign=None)
 
 
-@bp.route("/<int:campaign_id>")
-def detail(campaign_id: int) -> ResponseReturnValue:
-    """The campaign: text, asks, supporters over time (chart and table), cases, partners."""
-    campaign = _load(campaign_id)
+def _render_detail(campaign: Campaign, snapshot_form: Any = None, status: int = 200) -> ResponseReturnValue:
     series = services.totals_over_time(campaign)
-    visible_cases = [c for c in campaign.cases if case_policies.can_view(current_user, c)]
     return render_template(
         "campaigns/detail.html",
         campaign=campaign,
@@ -131,50 +105,45 @@ def detail(campaign_id: int) -> ResponseReturnValue:
         chart=supporters_chart(series, campaign.goal),
         latest=services.latest_count(campaign),
         growth=services.growth(campaign),
-        cases=visible_cases,
-        snapshot_form=SnapshotForm(),
-        link_form=LinkCaseForm(),
-        partners_form=PartnersForm(names="\n".join(o.name for o in campaign.partners)),
-        delete_form=DeleteCampaignForm(),
-    )
+        cases=[c for c in campaign.cases if case_policies.can_view(current_user, c)],
+        snapshot_form=snapshot_form or SnapshotForm(formdata=None),
+        link_form=LinkCaseForm(formdata=None),
+        partners_form=PartnersForm(formdata=None, names="\n".join(o.name for o in campaign.partners)),
+        delete_form=DeleteCampaignForm(formdata=None),
+    ), status
+
+
+@bp.route("/<int:campaign_id>")
+def detail(campaign_id: int) -> ResponseReturnValue:
+    """The campaign: text, asks, supporters over time (chart and table), cases, partners."""
+    return _render_detail(_load(campaign_id))
 
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
 def edit(campaign_id: int) -> ResponseReturnValue:
-    """Edit a campaign; a save over someone else's newer save is refused and the draft kept."""
+    """Edit a campaign; a save over someone else's newer save opens the merge view, the draft kept."""
     campaign = _load(campaign_id)
     require(policies.can_edit(current_user))
+    form = CampaignForm() if request.method == "POST" else CampaignForm(formdata=None)
     if request.method == "GET":
-        form = CampaignForm(obj=campaign)
-        form.targets.data = "\n".join(campaign.targets or [])
-        form.asks.data = "\n".join(campaign.asks or [])
-        form.start_date.data = campaign.start.iso() if campaign.start else ""
-        form.end_date.data = campaign.end.iso() if campaign.end else ""
-        form.version.data = campaign.version
-    else:
-        form = CampaignForm()
+        fill_form(form, CAMPAIGN, campaign)
+    merge = None
     if form.validate_on_submit():
-        expected = int(form.version.data) if str(form.version.data or "").isdigit() else -1
-        try:
-            services.update_campaign(campaign, actor=current_user, changes=form.values(), expected_version=expected)
-            db.session.commit()
-        except services.StaleCampaignError:
-            db.session.rollback()
-            flash(
-                _(
-                    "Someone else saved this campaign while you were editing. "
-                    "Your text is below; compare and save again."
-                ),
-                "error",
-            )
-            form.version.data = db.session.get(Campaign, campaign_id).version
-        except services.CampaignError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
+        outcome = save_or_merge(
+            campaign,
+            form,
+            form.values(),
+            lambda values, expected: services.update_campaign(
+                campaign, actor=current_user, changes=values, expected_version=expected
+            ),
+        )
+        if outcome == SAVED:
             flash(_("Campaign saved."), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/form.html", form=form, campaign=campaign)
+        merge = outcome
+    return render_template("campaigns/form.html", form=form, campaign=campaign, merge=merge), (
+        409 if merge is not None else 200
+    )
 
 
 @bp.route("/<int:campaign_id>/snapshots", methods=["POST"])
@@ -189,48 +158,74 @@ def add_snapshot(campaign_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Supporter count added."), "success")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id, _anchor="supporters"))
-        except services.CampaignError as error:
+        except FieldError as error:
             db.session.rollback()
-            _form_error(form, error)
-    series = services.totals_over_time(campaign)
-    return (
-        render_template(
-            "campaigns/detail.html",
-            campaign=campaign,
-            series=series,
-            chart=supporters_chart(series, campaign.goal),
-            latest=services.latest_count(campaign),
-            growth=services.growth(campaign),
-            cases=[c for c in campaign.cases if case_policies.can_view(current_user, c)],
-            snapshot_form=form,
-            link_form=LinkCaseForm(formdata=None),
-            partners_form=PartnersForm(formdata=None, names="\n".join(o.name for o in campaign.partners)),
-            delete_form=DeleteCampaignForm(),
-        ),
-        400,
+            attach_error(form, error)
+    return _render_detail(campaign, form, 400)
+
+
+def _load_snapshot(campaign: Campaign, snapshot_id: int) -> SupporterSnapshot:
+    snap = db.session.get(SupporterSnapshot, snapshot_id)
+    if snap is None or snap.campaign_id != campaign.id:
+        abort(404)
+    return snap
+
+
+@bp.route("/<int:campaign_id>/snapshots/<int:snapshot_id>/edit", methods=["GET", "POST"])
+def edit_snapshot(campaign_id: int, snapshot_id: int) -> ResponseReturnValue:
+    """Correct a supporter count; a stale save opens the merge view."""
+    campaign = _load(campaign_id)
+    require(policies.can_edit(current_user))
+    snap = _load_snapshot(campaign, snapshot_id)
+    form = SnapshotForm() if request.method == "POST" else SnapshotForm(formdata=None)
+    if request.method == "GET":
+        fill_form(form, SNAPSHOT, snap)
+    merge = None
+    if form.validate_on_submit():
+        outcome = save_or_merge(
+            snap,
+            form,
+            form.values(),
+            lambda values, expected: services.update_snapshot(
+                snap, actor=current_user, values=values, expected_version=expected
+            ),
+        )
+        if outcome == SAVED:
+            flash(_("Supporter count saved."), "success")
+            return redirect(url_for("campaigns.detail", campaign_id=campaign.id, _anchor="supporters"))
+        merge = outcome
+    return render_template("campaigns/snapshot_form.html", form=form, campaign=campaign, snap=snap, merge=merge), (
+        409 if merge is not None else 200
     )
 
 
 @bp.route("/<int:campaign_id>/snapshots/<int:snapshot_id>/delete", methods=["POST"])
 def remove_snapshot(campaign_id: int, snapshot_id: int) -> ResponseReturnValue:
-    """Remove a supporter count entered by mistake."""
+    """Remove a supporter count entered by mistake (refused if it changed since it was shown)."""
     campaign = _load(campaign_id)
     require(policies.can_edit(current_user))
-    snap = get_or_404(SupporterSnapshot, snapshot_id)
-    if snap.campaign_id != campaign.id or not DeleteCampaignForm().validate_on_submit():
-        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    services.remove_snapshot(snap, actor=current_user)
-    db.session.commit()
-    flash(_("Supporter count removed."), "success")
+    snap = _load_snapshot(campaign, snapshot_id)
+    form = DeleteCampaignForm()
+    if form.validate_on_submit() and delete_checked(
+        snap, _posted_version(form), lambda expected: services.remove_snapshot(
+            snap, actor=current_user, expected_version=expected
+        )
+    ):
+        flash(_("Supporter count removed."), "success")
     return redirect(url_for("campaigns.detail", campaign_id=campaign.id, _anchor="supporters"))
+
+
+def _posted_version(form: DeleteCampaignForm) -> str | None:
+    """The version a delete form was shown at (None from a form that carries none: no check)."""
+    return form.version.data if form.version.data not in (None, "") else None
 
 
 def find_case_by_reference(reference: str) -> Case | None:
     """A case by its own reference, or by CF-00042."""
     reference = reference.strip()
     case = db.session.scalars(select(Case).where(Case.external_ref == reference)).first()
-    if case is None and reference.upper().startswith("CF-") and reference[3:].isdigit():
-        case = db.session.get(Case, int(reference[3:]))
+    if case is None and reference.upper().startswith("CF-") and parse_id(reference[3:]):
+        case = db.session.get(Case, parse_id(reference[3:]))
     return case
 
 
@@ -290,13 +285,20 @@ def partners(campaign_id: int) -> ResponseReturnValue:
 
 @bp.route("/<int:campaign_id>/delete", methods=["GET", "POST"])
 def delete(campaign_id: int) -> ResponseReturnValue:
-    """Delete a campaign after confirmation (its cases stay)."""
+    """Delete a campaign after confirmation (its cases stay); refused if it changed since it was shown."""
     campaign = _load(campaign_id)
     require(policies.can_delete(current_user))
     form = DeleteCampaignForm()
+    if request.method == "GET":
+        form.version.data = campaign.version
     if form.validate_on_submit():
-        services.delete_campaign(campaign, actor=current_user)
-        db.session.commit()
-        flash(_("Campaign deleted."), "success")
-        return redirect(url_for("campaigns.index"))
+        if delete_checked(
+            campaign,
+            _posted_version(form),
+            lambda expected: services.delete_campaign(campaign, actor=current_user, expected_version=expected),
+        ):
+            flash(_("Campaign deleted."), "success")
+            return redirect(url_for("campaigns.index"))
+        campaign = _load(campaign_id)
+        form.version.data = campaign.version
     return render_template("campaigns/delete.html", campaign=campaign, form=form)

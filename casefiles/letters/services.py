@@ -4,98 +4,35 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casefiles.audit.services import diff, record
 from casefiles.db import utcnow
 from casefiles.extensions import db
 from casefiles.letters.models import Letter, LetterSignatory
 from casefiles.organizations.models import Organization, OrganizationKind, loose_key, organization_key
 from casefiles.organizations.services import organizations_by_key
+from casefiles.records import editing
 
-FIELDS = ("title", "addressee", "letter_date", "body_en", "body_fr", "campaign_id")
-LIMITS = {"title": 200, "addressee": 300, "body_en": 100_000, "body_fr": 100_000}
 MAX_PASTE_LINES = 5000
-
-
-class LetterError(ValueError):
-    """A change the rules refuse; `field` names the form field, `message` is translated."""
-
-    def __init__(self, field: str | None, message: Any) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
-
-
-class StaleLetterError(Exception):
-    """Someone else saved the letter after this edit began."""
-
-
-def _snapshot(letter: Letter) -> dict[str, Any]:
-    return {f: getattr(letter, f) for f in FIELDS}
-
-
-def _apply(letter: Letter, values: dict[str, Any]) -> None:
-    for field in FIELDS:
-        if field not in values:
-            continue
-        value = values[field]
-        if field == "letter_date":
-            if isinstance(value, str):
-                try:
-                    value = date.fromisoformat(value.strip()) if value.strip() else None
-                except ValueError as error:
-                    raise LetterError(field, _l("Enter the date as YYYY-MM-DD.")) from error
-            letter.letter_date = value
-        elif field == "campaign_id":
-            letter.campaign_id = int(value) if value else None
-        else:
-            text = (value or "").strip()
-            if len(text) > LIMITS[field]:
-                raise LetterError(field, _l("This text is too long."))
-            setattr(letter, field, text)
-    if not letter.title:
-        raise LetterError("title", _l("Give the letter a title."))
-
-
-def _audit(action: str, letter: Letter, actor: Any, changes: dict) -> None:
-    record(action, actor=actor, object_type="letter", object_id=letter.id, summary=letter.title, changes=changes)
 
 
 def create_letter(*, actor: Any, values: dict[str, Any]) -> Letter:
     """Write a new sign-on letter."""
-    letter = Letter(addressee="", body_en="", body_fr="")
-    _apply(letter, values)
-    db.session.add(letter)
-    db.session.flush()
-    _audit("letter.create", letter, actor, {k: [None, v] for k, v in _snapshot(letter).items() if v})
-    return letter
+    return editing.create(Letter, actor=actor, values=values, title="", addressee="", body_en="", body_fr="")
 
 
 def update_letter(
     letter: Letter, *, actor: Any, changes: dict[str, Any], expected_version: int | None = None
 ) -> dict[str, list[Any]]:
-    """Edit the letter; refused if someone saved it since the edit began."""
-    if expected_version is not None and int(expected_version) != letter.version:
-        raise StaleLetterError()
-    before = _snapshot(letter)
-    _apply(letter, changes)
-    delta = diff(before, _snapshot(letter))
-    if delta:
-        db.session.flush()
-        _audit("letter.update", letter, actor, delta)
-    return delta
+    """Edit the letter; refused (StaleRecord) if someone saved it since the edit began."""
+    return editing.update(letter, actor=actor, changes=changes, expected_version=expected_version)
 
 
-def delete_letter(letter: Letter, *, actor: Any) -> None:
+def delete_letter(letter: Letter, *, actor: Any, expected_version: int | None = None) -> None:
     """Delete a letter and its signatures (the organizations stay)."""
-    _audit("letter.delete", letter, actor, {"title": [letter.title, None], "signatories": [len(letter.signatories), 0]})
-    db.session.delete(letter)
-    db.session.flush()
+    editing.delete(letter, actor=actor, expected_version=expected_version)
 
 
 # -- pasted signatory lists ------------------------------------------------------------------------
@@ -217,13 +154,12 @@ def add_signatories(
         letter.updated_at = utcnow()
         db.session.flush()
         counts = preview_counts(preview)
-        record(
-            "letter.sign",
-            actor=actor,
-            object_type="letter",
-            object_id=letter.id,
-            summary=letter.title,
-            changes={
+        # A pasted list is one act: one entry on the letter's history, naming who signed.
+        editing.audit(
+            "sign",
+            letter,
+            actor,
+            {
                 "signatories": [len(letter.signatories) - added, len(letter.signatories)],
                 "organizations_created": [None, created],
                 "lines_skipped": [None, counts["repeated"] + counts["signed"] + counts["too_long"]],
@@ -233,11 +169,9 @@ def add_signatories(
     return {"added": added, "created": created}
 
 
-def remove_signatory(signature: LetterSignatory, *, actor: Any) -> None:
+def remove_signatory(signature: LetterSignatory, *, actor: Any, expected_version: int | None = None) -> None:
     """Take one organization's signature off the letter."""
     letter = signature.letter
-    name = signature.organization.name
-    letter.signatories.remove(signature)
-    letter.updated_at = utcnow()
-    db.session.flush()
-    _audit("letter.unsign", letter, actor, {"signatory": [name, None]})
+    editing.delete(signature, actor=actor, expected_version=expected_version)
+    if letter is not None:
+        db.session.expire(letter, ["signatories"])

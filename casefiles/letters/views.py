@@ -15,7 +15,11 @@ from casefiles.extensions import db
 from casefiles.letters import policies, services
 from casefiles.letters.forms import ConfirmForm, LetterForm, PasteForm
 from casefiles.letters.models import Letter, LetterSignatory
-from casefiles.views_common import get_or_404
+from casefiles.letters.records import LETTER
+from casefiles.records.fields import FieldError
+from casefiles.records.forms import fill_form
+from casefiles.records.views import SAVED, attach_error, delete_checked, save_or_merge
+from casefiles.views_common import get_or_404, parse_id
 
 bp = Blueprint("letters", __name__)
 PER_PAGE = 25
@@ -29,15 +33,7 @@ def _load(letter_id: int) -> Letter:
 
 def _campaign_choices(form: LetterForm) -> None:
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id.desc()).limit(500)).all()
-    form.campaign_id.choices = [("", _("— none —"))] + [(str(c.id), c.title) for c in campaigns]
-
-
-def _form_error(form, error: services.LetterError) -> None:  # noqa: ANN001
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
+    form.campaign_id.choices = [("", _("— none —"))] + [(c.id, c.title) for c in campaigns]
 
 
 @bp.route("/")
@@ -56,15 +52,15 @@ def new() -> ResponseReturnValue:
     require(policies.can_edit(current_user))
     form = LetterForm()
     _campaign_choices(form)
-    if request.method == "GET" and request.args.get("campaign", "").isdigit():
-        form.campaign_id.data = request.args["campaign"]
+    if request.method == "GET" and parse_id(request.args.get("campaign")):
+        form.campaign_id.data = parse_id(request.args.get("campaign"))
     if form.validate_on_submit():
         try:
             letter = services.create_letter(actor=current_user, values=form.values())
             db.session.commit()
-        except services.LetterError as error:
+        except FieldError as error:
             db.session.rollback()
-            _form_error(form, error)
+            attach_error(form, error)
         else:
             flash(_("Letter saved. Now paste the signatory organizations."), "success")
             return redirect(url_for("letters.detail", letter_id=letter.id, _anchor="add-signatories"))
@@ -80,35 +76,35 @@ def detail(letter_id: int) -> ResponseReturnValue:
 
 @bp.route("/<int:letter_id>/edit", methods=["GET", "POST"])
 def edit(letter_id: int) -> ResponseReturnValue:
-    """Edit the letter; a save over someone else's newer save is refused."""
+    """Edit the letter; a save over someone else's newer save opens the merge view, the draft kept."""
     letter = _load(letter_id)
     require(policies.can_edit(current_user))
-    form = LetterForm(obj=letter) if request.method == "GET" else LetterForm()
+    form = LetterForm() if request.method == "POST" else LetterForm(formdata=None)
     _campaign_choices(form)
     if request.method == "GET":
-        form.campaign_id.data = str(letter.campaign_id or "")
-        form.version.data = letter.version
+        fill_form(form, LETTER, letter)
+    merge = None
     if form.validate_on_submit():
-        expected = int(form.version.data) if str(form.version.data or "").isdigit() else -1
-        try:
-            services.update_letter(letter, actor=current_user, changes=form.values(), expected_version=expected)
-            db.session.commit()
-        except services.StaleLetterError:
-            db.session.rollback()
-            flash(_("Someone else saved this letter while you were editing. Your text is below; save again."), "error")
-            form.version.data = db.session.get(Letter, letter_id).version
-        except services.LetterError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
+        outcome = save_or_merge(
+            letter,
+            form,
+            form.values(),
+            lambda values, expected: services.update_letter(
+                letter, actor=current_user, changes=values, expected_version=expected
+            ),
+        )
+        if outcome == SAVED:
             flash(_("Letter saved."), "success")
             return redirect(url_for("letters.detail", letter_id=letter.id))
-    return render_template("letters/form.html", form=form, letter=letter)
+        merge = outcome
+    return render_template("letters/form.html", form=form, letter=letter, merge=merge), (
+        409 if merge is not None else 200
+    )
 
 
 def _separate(form: PasteForm) -> set[int]:
     chosen = set(request.form.getlist("separate_line"))
-    return {int(n) for n in chosen if n.isdigit()}
+    return {number for number in map(parse_id, chosen) if number is not None}
 
 
 @bp.route("/<int:letter_id>/signatories/preview", methods=["POST"])
@@ -159,10 +155,13 @@ def remove_signatory(letter_id: int, signature_id: int) -> ResponseReturnValue:
     letter = _load(letter_id)
     require(policies.can_edit(current_user))
     signature = get_or_404(LetterSignatory, signature_id)
-    if signature.letter_id == letter.id and ConfirmForm().validate_on_submit():
-        services.remove_signatory(signature, actor=current_user)
-        db.session.commit()
-        flash(_("Signature removed."), "success")
+    form = ConfirmForm()
+    if signature.letter_id == letter.id and form.validate_on_submit():
+        version = form.version.data if form.version.data not in (None, "") else None
+        if delete_checked(signature, version, lambda expected: services.remove_signatory(
+            signature, actor=current_user, expected_version=expected
+        )):
+            flash(_("Signature removed."), "success")
     return redirect(url_for("letters.detail", letter_id=letter.id, _anchor="signatories"))
 
 
@@ -200,13 +199,19 @@ def print_view(letter_id: int) -> ResponseReturnValue:
 
 @bp.route("/<int:letter_id>/delete", methods=["GET", "POST"])
 def delete(letter_id: int) -> ResponseReturnValue:
-    """Delete a letter after confirmation (the organizations stay)."""
+    """Delete a letter after confirmation (the organizations stay); refused if it changed since it was shown."""
     letter = _load(letter_id)
     require(policies.can_delete(current_user))
     form = ConfirmForm()
+    if request.method == "GET":
+        form.version.data = letter.version
     if form.validate_on_submit():
-        services.delete_letter(letter, actor=current_user)
-        db.session.commit()
-        flash(_("Letter deleted."), "success")
-        return redirect(url_for("letters.index"))
+        version = form.version.data if form.version.data not in (None, "") else None
+        if delete_checked(
+            letter, version, lambda expected: services.delete_letter(letter, actor=current_user, expected_version=expected)
+        ):
+            flash(_("Letter deleted."), "success")
+            return redirect(url_for("letters.index"))
+        letter = _load(letter_id)
+        form.version.data = letter.version
     return render_template("letters/delete.html", letter=letter, form=form)

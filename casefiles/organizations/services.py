@@ -5,55 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from casefiles.audit.services import diff, record
+from casefiles.audit.services import record
 from casefiles.db import utcnow
 from casefiles.extensions import db
 from casefiles.organizations.models import Organization, OrganizationKind, case_partners, organization_key
-
-FIELDS = ("name", "kind", "city", "province", "website")
-LIMITS = {"name": 300, "kind": 30, "city": 100, "province": 100, "website": 2000}
-
-
-class OrganizationError(ValueError):
-    """A change the rules refuse; `field` names the form field, `message` is translated."""
-
-    def __init__(self, field: str | None, message: Any) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
-
-
-class StaleOrganizationError(Exception):
-    """Someone else saved the organization after this edit began."""
-
-
-def _snapshot(org: Organization) -> dict[str, Any]:
-    return {f: getattr(org, f) for f in FIELDS}
-
-
-def _apply(org: Organization, values: dict[str, Any]) -> None:
-    for field in FIELDS:
-        if field not in values:
-            continue
-        value = values[field]
-        if field == "kind":
-            member = OrganizationKind.coerce(value or OrganizationKind.OTHER.value)
-            if member is None:
-                raise OrganizationError("kind", _l("Choose a value from the list."))
-            value = member.value
-        value = (value or "").strip()
-        if field == "name":
-            # Exactly as written (curly apostrophes, accents, dashes), only outer and doubled spaces removed.
-            value = " ".join(value.split())
-        if len(value) > LIMITS[field]:
-            raise OrganizationError(field, _l("This text is too long."))
-        setattr(org, field, value)
-    if not org.name:
-        raise OrganizationError("name", _l("Enter the organization's name."))
-    org.name_key = organization_key(org.name)
+from casefiles.records import editing
 
 
 def find_organization(name: str) -> Organization | None:
@@ -72,55 +30,21 @@ def organizations_by_key(names: Iterable[str]) -> dict[str, Organization]:
     return found
 
 
-def _check_unique(org: Organization) -> None:
-    clash = db.session.scalars(
-        select(Organization).where(Organization.name_key == org.name_key, Organization.id != (org.id or -1))
-    ).first()
-    if clash is not None:
-        raise OrganizationError("name", _l("An organization with this name already exists: %(name)s", name=clash.name))
-
-
 def create_organization(*, actor: Any, values: dict[str, Any]) -> Organization:
-    """Add an organization; its name must not match an existing one."""
-    org = Organization(kind=OrganizationKind.OTHER.value, city="", province="", website="")
-    _apply(org, values)
-    with db.session.no_autoflush:
-        _check_unique(org)
-    db.session.add(org)
-    db.session.flush()
-    record(
-        "organization.create",
-        actor=actor,
-        object_type="organization",
-        object_id=org.id,
-        summary=org.name,
-        changes={k: [None, v] for k, v in _snapshot(org).items() if v},
+    """Add an organization; its name must not match an existing one (FieldError)."""
+    # No kind given is "other", as a pasted signatory or an imported row without one.
+    values = {k: v for k, v in values.items() if not (k == "kind" and not v)}
+    return editing.create(
+        Organization, actor=actor, values=values, kind=OrganizationKind.OTHER.value, city="", province="", website=""
     )
-    return org
 
 
 def update_organization(
     org: Organization, *, actor: Any, changes: dict[str, Any], expected_version: int | None = None
 ) -> dict[str, list[Any]]:
-    """Edit an organization; refused if someone saved it since the edit began."""
-    if expected_version is not None and int(expected_version) != org.version:
-        raise StaleOrganizationError()
-    before = _snapshot(org)
-    with db.session.no_autoflush:
-        _apply(org, changes)
-        _check_unique(org)
-    delta = diff(before, _snapshot(org))
-    if delta:
-        db.session.flush()
-        record(
-            "organization.update",
-            actor=actor,
-            object_type="organization",
-            object_id=org.id,
-            summary=org.name,
-            changes=delta,
-        )
-    return delta
+    """Edit an organization; refused (StaleRecord) if someone saved it since the edit began."""
+    changes = {k: v for k, v in changes.items() if not (k == "kind" and not v)}
+    return editing.update(org, actor=actor, changes=changes, expected_version=expected_version)
 
 
 def case_partners_of(case: Any) -> list[Organization]:

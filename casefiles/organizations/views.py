@@ -15,18 +15,14 @@ from casefiles.letters.models import Letter, LetterSignatory
 from casefiles.organizations import policies, services
 from casefiles.organizations.forms import OrganizationForm
 from casefiles.organizations.models import Organization, OrganizationKind, campaign_partners
+from casefiles.organizations.records import ORGANIZATION
+from casefiles.records.fields import FieldError
+from casefiles.records.forms import fill_form
+from casefiles.records.views import SAVED, attach_error, save_or_merge
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("organizations", __name__)
 PER_PAGE = 50
-
-
-def _form_error(form: OrganizationForm, error: services.OrganizationError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
 
 
 @bp.route("/")
@@ -68,9 +64,9 @@ def new() -> ResponseReturnValue:
         try:
             org = services.create_organization(actor=current_user, values=form.values())
             db.session.commit()
-        except services.OrganizationError as error:
+        except FieldError as error:
             db.session.rollback()
-            _form_error(form, error)
+            attach_error(form, error)
         else:
             flash(_("Organization saved."), "success")
             return redirect(url_for("organizations.detail", organization_id=org.id))
@@ -100,25 +96,26 @@ def detail(organization_id: int) -> ResponseReturnValue:
 
 @bp.route("/<int:organization_id>/edit", methods=["GET", "POST"])
 def edit(organization_id: int) -> ResponseReturnValue:
-    """Correct an organization's name, kind or place."""
+    """Correct an organization's name, kind or place; a stale save opens the merge view."""
     org = get_or_404(Organization, organization_id)
     require(policies.can_edit(current_user))
-    form = OrganizationForm(obj=org) if request.method == "GET" else OrganizationForm()
+    form = OrganizationForm() if request.method == "POST" else OrganizationForm(formdata=None)
     if request.method == "GET":
-        form.version.data = org.version
+        fill_form(form, ORGANIZATION, org)
+    merge = None
     if form.validate_on_submit():
-        expected = int(form.version.data) if str(form.version.data or "").isdigit() else -1
-        try:
-            services.update_organization(org, actor=current_user, changes=form.values(), expected_version=expected)
-            db.session.commit()
-        except services.StaleOrganizationError:
-            db.session.rollback()
-            flash(_("Someone else saved this organization while you were editing. Check and save again."), "error")
-            form.version.data = db.session.get(Organization, organization_id).version
-        except services.OrganizationError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
+        outcome = save_or_merge(
+            org,
+            form,
+            form.values(),
+            lambda values, expected: services.update_organization(
+                org, actor=current_user, changes=values, expected_version=expected
+            ),
+        )
+        if outcome == SAVED:
             flash(_("Organization saved."), "success")
             return redirect(url_for("organizations.detail", organization_id=org.id))
-    return render_template("organizations/form.html", form=form, organization=org)
+        merge = outcome
+    return render_template("organizations/form.html", form=form, organization=org, merge=merge), (
+        409 if merge is not None else 200
+    )

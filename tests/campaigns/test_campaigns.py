@@ -13,6 +13,8 @@ from casefiles.campaigns import services
 from casefiles.campaigns.chart import supporters_chart
 from casefiles.campaigns.models import Campaign
 from casefiles.extensions import db
+from casefiles.records.editing import StaleRecord
+from casefiles.records.fields import FieldError
 
 
 @pytest.fixture
@@ -57,16 +59,27 @@ def test_latest_count_adds_up_every_source_and_growth(campaign: Campaign) -> Non
 
 
 def test_bad_values_are_refused_with_the_field_named(campaign: Campaign) -> None:
-    with pytest.raises(services.CampaignError) as error:
+    with pytest.raises(FieldError) as error:
         services.add_snapshot(campaign, actor=None, values={"date": "yesterday", "count": 5})
     assert error.value.field == "date"
-    with pytest.raises(services.CampaignError) as error:
+    with pytest.raises(FieldError) as error:
         services.add_snapshot(campaign, actor=None, values={"date": "2024-01-01", "count": -5})
     assert error.value.field == "count"
-    with pytest.raises(services.CampaignError) as error:
+    with pytest.raises(FieldError) as error:
         services.update_campaign(campaign, actor=None, changes={"end_date": "2023-01"})
     assert error.value.field == "end_date"
     db.session.rollback()
+    other = services.create_campaign(actor=None, values={"title_en": "Other", "external_ref": "C-1"})
+    db.session.commit()
+    with pytest.raises(FieldError) as error:
+        services.update_campaign(campaign, actor=None, changes={"external_ref": "C-1"})
+    assert error.value.field == "external_ref"
+    db.session.rollback()
+    with pytest.raises(FieldError) as error:
+        services.create_campaign(actor=None, values={"title_en": "", "title_fr": ""})
+    assert error.value.field == "title_en"
+    db.session.rollback()
+    assert other.external_ref == "C-1" and campaign.external_ref is None
 
 
 def test_every_change_moves_the_version_and_is_audited(campaign: Campaign, make_case: Any) -> None:
@@ -74,7 +87,7 @@ def test_every_change_moves_the_version_and_is_audited(campaign: Campaign, make_
     services.update_campaign(campaign, actor=None, changes={"outcome": "victory"}, expected_version=version)
     db.session.commit()
     assert campaign.version == version + 1
-    with pytest.raises(services.StaleCampaignError):
+    with pytest.raises(StaleRecord):
         services.update_campaign(campaign, actor=None, changes={"outcome": "setback"}, expected_version=version)
     services.add_snapshot(campaign, actor=None, values={"date": "2024-01-01", "count": 10})
     case = make_case()
@@ -86,6 +99,10 @@ def test_every_change_moves_the_version_and_is_audited(campaign: Campaign, make_
         assert action in actions
     update = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "campaign.update")).one()
     assert update.changes == {"outcome": ["ongoing", "victory"]}
+    # the audit keeps the version the change made
+    assert update.object_type == "campaign" and update.object_version == version + 1
+    count = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "snapshot.create")).one()
+    assert count.object_type == "snapshot" and count.changes["count"] == [None, 10]
 
 
 def test_many_to_many_with_cases(campaign: Campaign, make_case: Any) -> None:
@@ -135,15 +152,37 @@ def test_campaign_pages(campaign: Campaign, client: Any, login: Any, make_case: 
 
     edit = client.get(f"/staff/campaigns/{campaign.id}/edit").get_data(as_text=True)
     assert "Collège des médecins" in edit
+    db.session.expire_all()
+    shown = db.session.get(Campaign, campaign.id).version
+    # Changes that touch none of the form's fields (counts, links) save over without a merge ...
+    services.link_case(db.session.get(Campaign, campaign.id), make_case(), actor=None)
+    db.session.commit()
+    # ... a change to a field of the form opens the merge view.
+    services.update_campaign(db.session.get(Campaign, campaign.id), actor=None, changes={"title_en": "Theirs"})
+    db.session.commit()
     stale = client.post(
         f"/staff/campaigns/{campaign.id}/edit",
-        data={"title_en": "Changed", "kind": "petition", "status": "planned", "outcome": "ongoing", "version": "1"},
+        data={"title_en": "Changed", "kind": "petition", "status": "planned", "outcome": "ongoing",
+              "version": str(shown)},
     )
-    assert stale.status_code == 200 and "Someone else saved this campaign" in stale.get_data(as_text=True)
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "Someone else saved this while you were editing" in html
+    assert 'value="Changed"' in html  # the draft is kept
 
     confirm = client.get(f"/staff/campaigns/{campaign.id}/delete")
     assert confirm.status_code == 200 and "Delete this campaign?" in confirm.get_data(as_text=True)
-    assert client.post(f"/staff/campaigns/{campaign.id}/delete", data={"confirm": "1"}).status_code == 302
+    db.session.expire_all()
+    shown = db.session.get(Campaign, campaign.id).version
+    stale_delete = client.post(
+        f"/staff/campaigns/{campaign.id}/delete", data={"confirm": "1", "version": str(shown - 1)}
+    )
+    assert stale_delete.status_code == 200 and "Someone changed this since you opened it" in stale_delete.get_data(
+        as_text=True
+    )
+    assert db.session.get(Campaign, campaign.id) is not None
+    deleted = client.post(f"/staff/campaigns/{campaign.id}/delete", data={"confirm": "1", "version": str(shown)})
+    assert deleted.status_code == 302
+    db.session.expire_all()
     assert db.session.get(Campaign, campaign.id) is None
 
 
