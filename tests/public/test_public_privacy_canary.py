@@ -20,9 +20,9 @@ from public_fixtures import (  # noqa: F401 - pytest fixtures
     staff,
 )
 
-from casefiles.people import services as people_services
 from casefiles.cases import services as case_services
 from casefiles.extensions import db
+from casefiles.people import services as people_services
 from casefiles.public import services as public_services
 
 
@@ -215,3 +215,97 @@ def test_a_published_word_is_found(client: Any, canaries: dict[str, Any]) -> Non
     # The oracle test above would pass trivially if search found nothing at all.
     assert "Published canary case" in client.get("/cases?q=anyone+may+read").get_data(as_text=True)
     assert "Published canary case" in client.get("/cases?q=Sam").get_data(as_text=True)
+
+
+CRAWL_START = ["/", "/cases", "/feed.atom", "/sitemap.xml", "/api/v1/cases", "/api/v1/cases?per_page=100"]
+
+
+def _public_text(client: Any, slug: str) -> str:
+    pages = {}
+    for language in ("en", "fr"):
+        client.set_cookie("lang", language)
+        start = [*CRAWL_START, f"/cases/{slug}", f"/cases/{slug}/feed.atom", f"/api/v1/cases/{slug}"]
+        pages.update({f"{language} {url}": body for url, body in _crawl(client, start).items()})
+    return "\n".join(body.decode("utf-8", "replace") for body in pages.values()).lower()
+
+
+def test_a_volunteers_public_edits_stay_off_every_public_surface_until_approved(
+    app: Any, client: Any, make_user: Any, make_published: Any
+) -> None:
+    """Consent to the full name, a new public title and summary, a private event made public, a public event's
+    text: proposed by a volunteer on a published case, none reaches any public surface; rejected, the public side
+    is as it was; approved, it shows."""
+    from support import PASSWORD
+
+    from casefiles.records.models import PendingRevision
+
+    volunteer = make_user("volunteer")
+    case = make_published(person={"legal_name": "Noor Qzlegalname", "name_consent": "initials", "category": "nurse"})
+    case.assignees.append(volunteer)
+    case_services.add_event(
+        case, actor=None, values={"date": "2023-12", "title": "Private meeting", "is_public": False}
+    )
+    db.session.commit()
+    slug, person = case.public_slug, case.people[0]
+    before = _public_text(client, slug)
+    assert person.legal_name.lower() not in before
+    vol = app.test_client()
+    assert vol.post("/login", data={"email": volunteer.email, "password": PASSWORD}).status_code == 302
+    c = {label: canary(label) for label in ("title", "summary", "eventtitle", "newevent")}
+    person_form = {
+        f: getattr(person, f)
+        for f in ("legal_name", "pseudonym", "pronouns", "category", "contact_email", "contact_phone", "contact_notes")
+    }
+    vol.post(
+        f"/staff/cases/{case.id}/people/{person.id}/edit",
+        data={**person_form, "name_consent": "full_name", "version": person.version},
+    )
+    case_form = {
+        "title": c["title"],
+        "status": case.status,
+        "outcome": case.outcome,
+        "priority": case.priority,
+        "institution_name": case.institution.name if case.institution else "",
+        "institution_kind": "other",
+        "public_summary": c["summary"],
+        "private_notes": "private change",
+        "version": case.version,
+    }
+    assert vol.post(f"/staff/cases/{case.id}/edit", data=case_form).status_code == 302
+    for event in list(case.events):
+        data = {
+            "kind": event.kind,
+            "date": event.when.iso(),
+            "title": event.title,
+            "description": "",
+            "is_public": "y",
+            "version": event.version,
+        }
+        if event.is_public:
+            data["title"] = c["eventtitle"]
+        vol.post(f"/staff/cases/{case.id}/events/{event.id}/edit", data=data)
+    vol.post(
+        f"/staff/cases/{case.id}/events/new",
+        data={"kind": "media", "date": "2024-02-02", "title": c["newevent"], "is_public": "y"},
+    )
+    db.session.expire_all()
+    proposals = db.session.query(PendingRevision).filter_by(status="pending").all()
+    assert len(proposals) >= 4
+    after = _public_text(client, slug)
+    for label, value in {**c, "legal name": person.legal_name, "private event": "Private meeting"}.items():
+        assert value.lower() not in after, f"the proposed {label} is public before review"
+    staff = make_user("staff")
+    reviewer = app.test_client()
+    assert reviewer.post("/login", data={"email": staff.email, "password": PASSWORD}).status_code == 302
+    for revision in proposals:
+        reviewer.post(f"/staff/cases/{case.id}/revisions/{revision.id}", data={"decision": "reject"})
+    rejected = _public_text(client, slug)
+    for label, value in {**c, "legal name": person.legal_name, "private event": "Private meeting"}.items():
+        assert value.lower() not in rejected, f"the rejected {label} is public"
+    # Proposed again and approved, the title shows.
+    db.session.expire_all()
+    case_form["version"] = db.session.get(type(case), case.id).version
+    vol.post(f"/staff/cases/{case.id}/edit", data=case_form)
+    revision = db.session.query(PendingRevision).filter_by(status="pending", object_type="case").one()
+    reviewer.post(f"/staff/cases/{case.id}/revisions/{revision.id}", data={"decision": "approve"})
+    assert c["title"].lower() in _public_text(client, slug)
