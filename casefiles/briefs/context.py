@@ -200,16 +200,7 @@ def public_url(slug: str) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
         return f"{base.rstrip('/')}/cases/{slug}"
-    for endpoint in ("public.case", "public.case_detail", "public.detail"):
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, slug=slug, _external=True)
-            except Exception:  # noqa: BLE001, S112 - try the next known spelling of the endpoint
-                continue
-    try:
-        return url_for("web.home", _external=True).rstrip("/") + f"/cases/{slug}"
-    except RuntimeError:
-        return f"/cases/{slug}"
+    return url_for("public.case", slug=slug, _external=True)
 
 
 def qr_data_url(url: str) -> str:

@@ -6,6 +6,7 @@ every condition below reads a column that is itself public (or public under the 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -341,6 +342,8 @@ def generation_for_engine(engine: Any) -> Any:
             connection.rollback()
         return tuple(row) if row else (0, None)
     except Exception:  # noqa: BLE001 - a broken connection must never break a public page
+        logging.getLogger(__name__).warning("Public generation check: the held connection failed; reconnecting",
+                                            exc_info=True)
         _drop_generation_connection()
         with engine.connect() as conn:
             row = conn.execute(text(_GENERATION_SQL)).first()
@@ -353,5 +356,5 @@ def _drop_generation_connection() -> None:
     if held is not None:
         try:
             held[1].invalidate()
-        except Exception:  # noqa: BLE001, S110 - already gone
-            pass
+        except Exception:  # noqa: BLE001 - already gone
+            logging.getLogger(__name__).debug("Public generation connection was already closed", exc_info=True)

@@ -14,7 +14,7 @@ from casefiles.dates import PartialDate, PartialDateError
 from casefiles.enums import Outcome
 from casefiles.extensions import db
 from casefiles.organizations import services as org_services
-from casefiles.organizations.models import Organization, OrganizationKind, organization_key
+from casefiles.organizations.models import OrganizationKind, organization_key
 from casefiles.transfer.csv_import import Progress, _audit_import
 from casefiles.transfer.csv_reading import ImportFileError, cell_error, chunks, read_csv
 from casefiles.transfer.report import CREATE, REFUSE, UPDATE, ImportRefused, ImportReport, RowResult, enum_lookup
@@ -248,7 +248,3 @@ def import_campaigns(data: bytes, filename: str, *, actor: Any, progress: Progre
     _audit_import(report, actor)
     report.applied = True
     return report
-
-
-def organization_for_name(name: str) -> Organization | None:
-    return org_services.find_organization(name)
