@@ -1,10 +1,15 @@
-"""Configuration classes: development (default), testing and production."""
+"""Configuration: defaults per environment (development, testing, production), and the environment variables
+that change them, each checked when the app starts (docs/deploy.md lists them)."""
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("CASEFILES_INSTANCE", BASE_DIR / "instance"))
@@ -16,11 +21,164 @@ def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-class Config:
-    """Settings shared by every environment; values come from the environment where it matters."""
+class SettingsError(RuntimeError):
+    """The environment holds a setting Casefiles would ignore or cannot use: the app refuses to start."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url(INSTANCE_DIR / "casefiles.db")
+
+def _text(value: str) -> str:
+    return value
+
+
+def _whole_number(value: str) -> int:
+    number = int(value.strip())
+    if number < 0:
+        raise ValueError
+    return number
+
+
+def _positive(value: str) -> int:
+    number = _whole_number(value)
+    if number < 1:
+        raise ValueError
+    return number
+
+
+def _megabytes(value: str) -> int:
+    return _positive(value) * 1024 * 1024
+
+
+def _yes_no(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: the config key it sets (None: read where it is used), how it is read."""
+
+    env: str
+    key: str | None
+    parse: Callable[[str], Any] = _text
+    expects: str = ""
+    choices: tuple[str, ...] = ()
+    bare_name_refused: bool = True  # the name without CASEFILES_ would be a mistake worth stopping for
+
+    def read(self, raw: str) -> Any:
+        """The value for app.config; ValueError with what was expected if it cannot be used."""
+        if self.choices:
+            value = raw.strip().lower()
+            if value not in self.choices:
+                raise ValueError(" or ".join(self.choices))
+            return value
+        try:
+            return self.parse(raw)
+        except ValueError:
+            raise ValueError(self.expects or "another value") from None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("CASEFILES_ENV", None, choices=("development", "testing", "production"), bare_name_refused=False),
+    Setting("CASEFILES_INSTANCE", None, bare_name_refused=False),  # read at import: the default database's folder
+    Setting("SECRET_KEY", "SECRET_KEY"),
+    Setting("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+    Setting("REDIS_URL", "REDIS_URL"),
+    Setting("CASEFILES_ORG_NAME", "ORGANIZATION_NAME"),
+    Setting("CASEFILES_ORG_CONTACT", "ORGANIZATION_CONTACT"),
+    Setting("CASEFILES_ORG_LOGO", "ORGANIZATION_LOGO"),
+    Setting("CASEFILES_MAX_UPLOAD_MB", "MAX_CONTENT_LENGTH", _megabytes, "a whole number of megabytes"),
+    Setting("CASEFILES_TRUSTED_PROXIES", "TRUSTED_PROXIES", _whole_number, "the number of proxies in front, e.g. 1"),
+    Setting("CASEFILES_BASE_URL", "BASE_URL"),
+    Setting("CASEFILES_PUBLIC_BASE_URL", "PUBLIC_BASE_URL"),
+    Setting("CASEFILES_STORAGE_BACKEND", "STORAGE_BACKEND", choices=("local", "s3")),
+    Setting("CASEFILES_STORAGE_DIR", "STORAGE_DIR"),
+    Setting("CASEFILES_S3_BUCKET", "S3_BUCKET"),
+    Setting("CASEFILES_S3_ENDPOINT_URL", "S3_ENDPOINT_URL"),
+    Setting("CASEFILES_S3_REGION", "S3_REGION"),
+    Setting("CASEFILES_S3_PREFIX", "S3_PREFIX"),
+    Setting("CASEFILES_MAIL_SERVER", "MAIL_SERVER"),
+    Setting("CASEFILES_MAIL_PORT", "MAIL_PORT", _positive, "a port number"),
+    Setting("CASEFILES_MAIL_USE_TLS", "MAIL_USE_TLS", _yes_no, "true or false"),
+    Setting("CASEFILES_MAIL_USERNAME", "MAIL_USERNAME"),
+    Setting("CASEFILES_MAIL_PASSWORD", "MAIL_PASSWORD"),
+    Setting("CASEFILES_MAIL_DEFAULT_SENDER", "MAIL_DEFAULT_SENDER"),
+    Setting("CASEFILES_BRIEF_WORKERS", "BRIEF_WORKERS", _positive, "a whole number of threads"),
+    Setting("CASEFILES_BRIEF_STORAGE", "BRIEF_STORAGE"),
+    Setting("CASEFILES_BRIEF_TIMEOUT_SECONDS", "BRIEF_TIMEOUT_SECONDS", _positive, "a whole number of seconds"),
+    Setting("CASEFILES_BRIEF_MEMORY_LIMIT_MB", "BRIEF_MEMORY_LIMIT_MB", _positive, "a whole number of megabytes"),
+    Setting(
+        "CASEFILES_BRIEF_DOSSIER_TIMEOUT_SECONDS",
+        "BRIEF_DOSSIER_TIMEOUT_SECONDS",
+        _positive,
+        "a whole number of seconds",
+    ),
+    Setting(
+        "CASEFILES_BRIEF_DOSSIER_MEMORY_LIMIT_MB",
+        "BRIEF_DOSSIER_MEMORY_LIMIT_MB",
+        _positive,
+        "a whole number of megabytes",
+    ),
+    Setting("CASEFILES_PDF_START_METHOD", None, choices=("fork", "forkserver", "spawn")),  # read by briefs.rendering
+)
+PREFIX = "CASEFILES_"
+# Names that look like ours but are read by nobody: older documentation spelled them this way.
+_IGNORED = {
+    "RATELIMIT_STORAGE_URI": "REDIS_URL (login throttling counts in Redis when it is set, else in the database)"
+}
+
+
+def _problems(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    by_env = {setting.env: setting for setting in SETTINGS}
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name in sorted(environ):
+        if name in by_env:
+            setting = by_env[name]
+            try:
+                value = setting.read(environ[name])
+            except ValueError as error:
+                problems.append(f"{name}={environ[name]!r} cannot be used: expected {error}.")
+                continue
+            if setting.key:
+                values[setting.key] = value
+        elif name.startswith(PREFIX):
+            # Compared without the prefix every name shares, or any two names would look alike.
+            stripped = {env.removeprefix(PREFIX): env for env in by_env}
+            close = difflib.get_close_matches(name.removeprefix(PREFIX), stripped, n=1, cutoff=0.6)
+            hint = f" Did you mean {stripped[close[0]]}?" if close else ""
+            problems.append(f"{name} is not a Casefiles setting.{hint}")
+        elif name in _IGNORED:
+            problems.append(f"{name} is not read by Casefiles; use {_IGNORED[name]}.")
+        else:
+            for setting in SETTINGS:
+                if setting.bare_name_refused and setting.env.startswith(PREFIX) and name == setting.env[len(PREFIX) :]:
+                    problems.append(f"{name} is not read by Casefiles; the setting is {setting.env}.")
+    if values.get("STORAGE_BACKEND") == "s3" and not values.get("S3_BUCKET"):
+        problems.append("CASEFILES_STORAGE_BACKEND=s3 needs CASEFILES_S3_BUCKET.")
+    return values, problems
+
+
+def settings_from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The config values the environment sets. SettingsError, naming every variable at fault, if one is unknown
+    (with the closest known name), would be ignored, or has a value that cannot be used."""
+    values, problems = _problems(os.environ if environ is None else environ)
+    if problems:
+        raise SettingsError(
+            "Casefiles will not start until these settings are corrected (docs/deploy.md lists them all):\n  "
+            + "\n  ".join(problems)
+        )
+    return values
+
+
+class Config:
+    """Settings shared by every environment; the environment variables of SETTINGS change them at start."""
+
+    READS_ENVIRONMENT = True
+    SECRET_KEY = "development-only-not-secret"  # noqa: S105 - replaced from the environment; refused in production
+    SQLALCHEMY_DATABASE_URI = _sqlite_url(INSTANCE_DIR / "casefiles.db")
     # hide_parameters: database errors (and their logged tracebacks) never carry the values of private fields.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     INSTANCE_PATH = str(INSTANCE_DIR)
@@ -28,10 +186,12 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "America/Toronto"
     LANGUAGES = ("en", "fr")
-    ORGANIZATION_NAME = os.environ.get("CASEFILES_ORG_NAME", "Casefiles")
-    ORGANIZATION_CONTACT = os.environ.get("CASEFILES_ORG_CONTACT", "")
+    ORGANIZATION_NAME = "Casefiles"
+    ORGANIZATION_CONTACT = ""
     CASES_PER_PAGE = 25
-    MAX_CONTENT_LENGTH = int(os.environ.get("CASEFILES_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    # Proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto/-Host/-Port are believed, no others.
+    TRUSTED_PROXIES = 0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -52,8 +212,12 @@ class DevelopmentConfig(Config):
 
 
 class TestingConfig(Config):
-    """The test suite: SQLite in a temporary file unless TEST_DATABASE_URL selects PostgreSQL."""
+    """The test suite: SQLite in a temporary file unless TEST_DATABASE_URL selects PostgreSQL.
 
+    It never takes values from the environment (a DATABASE_URL there must not become the tests' database);
+    the names are still checked."""
+
+    READS_ENVIRONMENT = False
     TESTING = True
     SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - test fixture, never deployed
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")

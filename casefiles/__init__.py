@@ -7,14 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, Config
+from config import CONFIGS, Config, settings_from_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: str | type[Config] | None = None, overrides: dict[str, Any] | None = None) -> Flask:
-    """Build the application. No I/O beyond reading configuration; no migrations; never exits."""
+    """Build the application. No I/O beyond reading configuration; no migrations; never exits.
+
+    config.SettingsError if an environment variable is unknown, misspelt, would be ignored or cannot be used."""
+    environment = settings_from_environment()
     if config is None:
         config = os.environ.get("CASEFILES_ENV", "development")
     config_class = CONFIGS[config] if isinstance(config, str) else config
@@ -27,6 +31,8 @@ def create_app(config: str | type[Config] | None = None, overrides: dict[str, An
         instance_path=config_class.INSTANCE_PATH,
     )
     app.config.from_object(config_class)
+    if config_class.READS_ENVIRONMENT:
+        app.config.update(environment)
     if overrides:
         app.config.update(overrides)
     _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -50,7 +56,17 @@ def create_app(config: str | type[Config] | None = None, overrides: dict[str, An
     _register_models()
     _register_blueprints(app)
     _register_cli(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies (nginx: 1), believe their X-Forwarded-* headers: the client's address (for
+    throttling and the audit), https and the public host (for links in feeds, sitemap and API). Outermost, so
+    the public pages' cache already sees the corrected scheme and host."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
 
 
 def _ensure_sqlite_folder(url: str) -> None:

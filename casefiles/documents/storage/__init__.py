@@ -170,25 +170,28 @@ def storage_root(app: Flask) -> Path:
     return Path(app.config.get("INSTANCE_STORAGE") or app.instance_path) / "storage"
 
 
-def _setting(app: Flask, name: str, env: str, default: str = "") -> str:
-    return str(app.config.get(name) or os.environ.get(env) or default)
+def _setting(app: Flask, name: str, default: str = "") -> str:
+    # The environment reaches app.config through config.SETTINGS (CASEFILES_STORAGE_BACKEND -> STORAGE_BACKEND ...),
+    # where a misspelt or ignored name stops the app instead of being silently skipped here.
+    return str(app.config.get(name) or default)
 
 
 def build_storage(app: Flask) -> Storage:
-    """The backend the configuration (or the environment) chooses: STORAGE_BACKEND=local (default) or s3."""
-    backend = _setting(app, "STORAGE_BACKEND", "CASEFILES_STORAGE_BACKEND", "local").lower()
+    """The backend the configuration chooses: STORAGE_BACKEND (CASEFILES_STORAGE_BACKEND) local (default) or s3."""
+    backend = _setting(app, "STORAGE_BACKEND", "local").lower()
     root = storage_root(app)
     if backend == "s3":
         from casefiles.documents.storage.s3 import S3Storage
 
         return S3Storage(
             temp_dir=Path(app.config.get("INSTANCE_STORAGE") or app.instance_path) / "upload-tmp",
-            bucket=_setting(app, "S3_BUCKET", "CASEFILES_S3_BUCKET"),
-            prefix=_setting(app, "S3_PREFIX", "CASEFILES_S3_PREFIX", "documents/"),
-            endpoint_url=_setting(app, "S3_ENDPOINT_URL", "CASEFILES_S3_ENDPOINT_URL") or None,
-            region=_setting(app, "S3_REGION", "CASEFILES_S3_REGION", "us-east-1"),
-            access_key=_setting(app, "S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID") or None,
-            secret_key=_setting(app, "S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY") or None,
+            bucket=_setting(app, "S3_BUCKET"),
+            prefix=_setting(app, "S3_PREFIX", "documents/"),
+            endpoint_url=_setting(app, "S3_ENDPOINT_URL") or None,
+            region=_setting(app, "S3_REGION", "us-east-1"),
+            # Unset: boto3 finds the keys itself (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role).
+            access_key=_setting(app, "S3_ACCESS_KEY_ID") or None,
+            secret_key=_setting(app, "S3_SECRET_ACCESS_KEY") or None,
         )
     from casefiles.documents.storage.local import LocalStorage
 
