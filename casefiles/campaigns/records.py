@@ -45,9 +45,10 @@ def _validate_campaign(campaign: Campaign) -> None:
     if campaign.start_date and campaign.end_date and campaign.end_date < campaign.start_date:
         raise FieldError("end_date", _l("The end cannot be before the start."))
     if campaign.external_ref:
-        clash = db.session.scalars(
-            select(Campaign.id).where(Campaign.external_ref == campaign.external_ref, Campaign.id != (campaign.id or -1))
-        ).first()
+        others = select(Campaign.id).where(
+            Campaign.external_ref == campaign.external_ref, Campaign.id != (campaign.id or -1)
+        )
+        clash = db.session.scalars(others).first()
         if clash is not None:
             raise FieldError("external_ref", _l("Another campaign already has this reference."))
 

@@ -207,9 +207,9 @@ def remove_snapshot(campaign_id: int, snapshot_id: int) -> ResponseReturnValue:
     snap = _load_snapshot(campaign, snapshot_id)
     form = DeleteCampaignForm()
     if form.validate_on_submit() and delete_checked(
-        snap, _posted_version(form), lambda expected: services.remove_snapshot(
-            snap, actor=current_user, expected_version=expected
-        )
+        snap,
+        _posted_version(form),
+        lambda expected: services.remove_snapshot(snap, actor=current_user, expected_version=expected),
     ):
         flash(_("Supporter count removed."), "success")
     return redirect(url_for("campaigns.detail", campaign_id=campaign.id, _anchor="supporters"))

@@ -158,9 +158,11 @@ def remove_signatory(letter_id: int, signature_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if signature.letter_id == letter.id and form.validate_on_submit():
         version = form.version.data if form.version.data not in (None, "") else None
-        if delete_checked(signature, version, lambda expected: services.remove_signatory(
-            signature, actor=current_user, expected_version=expected
-        )):
+        if delete_checked(
+            signature,
+            version,
+            lambda expected: services.remove_signatory(signature, actor=current_user, expected_version=expected),
+        ):
             flash(_("Signature removed."), "success")
     return redirect(url_for("letters.detail", letter_id=letter.id, _anchor="signatories"))
 
@@ -208,7 +210,9 @@ def delete(letter_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         version = form.version.data if form.version.data not in (None, "") else None
         if delete_checked(
-            letter, version, lambda expected: services.delete_letter(letter, actor=current_user, expected_version=expected)
+            letter,
+            version,
+            lambda expected: services.delete_letter(letter, actor=current_user, expected_version=expected),
         ):
             flash(_("Letter deleted."), "success")
             return redirect(url_for("letters.index"))

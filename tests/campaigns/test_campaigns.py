@@ -162,8 +162,13 @@ def test_campaign_pages(campaign: Campaign, client: Any, login: Any, make_case: 
     db.session.commit()
     stale = client.post(
         f"/staff/campaigns/{campaign.id}/edit",
-        data={"title_en": "Changed", "kind": "petition", "status": "planned", "outcome": "ongoing",
-              "version": str(shown)},
+        data={
+            "title_en": "Changed",
+            "kind": "petition",
+            "status": "planned",
+            "outcome": "ongoing",
+            "version": str(shown),
+        },
     )
     html = stale.get_data(as_text=True)
     assert stale.status_code == 409 and "Someone else saved this while you were editing" in html
@@ -199,3 +204,23 @@ def test_empty_list_and_volunteer_refused(app: Any, client: Any, login: Any) -> 
     client.post("/logout")
     login("volunteer")
     assert client.get("/staff/campaigns/").status_code == 403
+
+
+def test_case_page_panel_shows_what_the_case_view_passes(campaign: Campaign, make_case: Any, app: Any) -> None:
+    from flask import render_template
+
+    from casefiles.organizations.services import create_organization, set_case_partners
+
+    case = make_case()
+    services.link_case(campaign, case, actor=None)
+    org = create_organization(actor=None, values={"name": "Clinique juridique – Est"})
+    set_case_partners(case, [org], actor=None)
+    db.session.commit()
+    context = services.case_campaign_context(case)
+    assert set(context) == {"case_campaigns", "case_partners", "case_partners_form"}
+    assert context["case_campaigns"] == [campaign] and context["case_partners"] == [org]
+    assert context["case_partners_form"].names.data == "Clinique juridique – Est"
+    with app.test_request_context():
+        html = render_template("campaigns/_case_campaigns.html", case=case, **context)
+    assert "Reinstate Dr. Haddad" in html and "Clinique juridique – Est" in html
+    assert "not part of any campaign" not in html
