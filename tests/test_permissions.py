@@ -80,6 +80,7 @@ EXPECTED_MINIMUM_ROLE: dict[str, Role] = {
     "transfer.confirm": Role.STAFF,
     "transfer.export_page": Role.ADMIN,
     "transfer.export_download": Role.ADMIN,
+    "transfer.import_all": Role.ADMIN,
 }
 
 # Values for string arguments that are not ids of objects.

@@ -1,8 +1,7 @@
-"""flask cases import FILE, flask campaigns import FILE, flask orgs import FILE, flask export, flask import-all FILE."""
+"""flask cases import FILE, flask campaigns import FILE, flask orgs import FILE; flask export, flask import-all ZIP."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -122,34 +121,46 @@ def import_orgs_command(path: Path, dry_run: bool, actor_email: str | None, verb
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (JSON: default stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: loads back with import-all; csv: one file per table, for spreadsheets.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("casefiles-export.zip"),
+    show_default=True,
+    help="The zip to write (data, document files and a SHA-256 manifest).",
+)
 @_as
-def export_command(fmt: str, output: Path | None, actor_email: str | None) -> None:
-    """Export everything as JSON, or as a zip of CSV files."""
+def export_command(fmt: str, output: Path, actor_email: str | None) -> None:
+    """Export everything: a zip of the data (JSON or CSV), every document file and a manifest."""
     from casefiles.audit.services import record
-    from casefiles.transfer.export import export_csv_zip, export_everything
+    from casefiles.transfer.export import write_export
 
-    document = export_everything()
-    if fmt == "json":
-        text = json.dumps(document, ensure_ascii=False, indent=1)
-        if output:
-            output.write_text(text, encoding="utf-8")
-        else:
-            click.echo(text)
-    else:
-        output = output or Path("casefiles-export.zip")
-        output.write_bytes(export_csv_zip(document))
+    partial = output.with_name(output.name + ".part")
+    try:
+        summary = write_export(partial, fmt)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
     record(
         "export.everything",
         actor=_actor(actor_email),
         object_type="export",
-        summary=f"{fmt}: {len(document['cases'])} cases",
-        changes={"format": [None, fmt], "cases": [None, len(document["cases"])]},
+        summary=f"{fmt}: {summary.cases} cases, {summary.files} files",
+        changes={"format": [None, fmt], "cases": [None, summary.cases], "files": [None, summary.files]},
     )
     db.session.commit()
-    if output:
-        click.echo(f"Wrote {output}.", err=True)
+    for key in summary.missing_files:
+        click.echo(f"warning: the stored file {key} is missing; its document row is exported without it.", err=True)
+    for key in summary.damaged_files:
+        click.echo(f"warning: the stored file {key} does not match its SHA-256; exported as it is.", err=True)
+    click.echo(f"Wrote {output}: {sum(summary.rows.values())} rows, {summary.files} files.", err=True)
 
 
 @click.command("import-all")
@@ -157,21 +168,20 @@ def export_command(fmt: str, output: Path | None, actor_email: str | None) -> No
 @_dry
 @_as
 def import_all_command(path: Path, dry_run: bool, actor_email: str | None) -> None:
-    """Load a JSON export into an empty database (all-or-nothing)."""
-    from casefiles.transfer.json_import import RestoreError, import_everything
+    """Load an export zip (made with `flask export`) into an empty database, files included (all-or-nothing)."""
+    from casefiles.transfer.json_import import RestoreError, restore
 
+    actor = _actor(actor_email)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        counts = import_everything(document, actor=_actor(actor_email))
-    except (RestoreError, ValueError, KeyError) as error:
-        db.session.rollback()
+        with path.open("rb") as handle:
+            counts = restore(handle, actor=actor, dry_run=dry_run)
+    except RestoreError as error:
         raise click.ClickException(f"Nothing was loaded: {error}") from error
+    loaded = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
     if dry_run:
-        db.session.rollback()
-        click.echo(f"Dry run: would load {counts}.")
+        click.echo(f"Dry run: the export is complete and would load {loaded}. Nothing was written.")
         return
-    db.session.commit()
-    click.echo(f"Loaded {counts}.")
+    click.echo(f"Loaded {loaded}.")
 
 
 def register_cli(app: Any) -> None:

@@ -1,217 +1,225 @@
-"""Export of everything as JSON (one document) or CSV (a zip of one file per table); see docs/import-export.md."""
+"""Export of everything: a zip holding the data (one JSON document, or one CSV file per table), the stored file of
+every document version, and a manifest with the SHA-256 of each member; see docs/import-export.md.
+
+What is exported is read from the metadata and the record declarations (casefiles/transfer/tables.py): every
+column of every table, except secrets (passwords, sessions, second factors, one-time links, throttling counters)
+and data rebuilt from the rest (search words, generated dossiers).
+"""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import zipfile
-from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Table, func, select
 
-from casefiles.auth.models import User
-from casefiles.campaigns.models import Campaign
-from casefiles.campaigns.services import snapshot as campaign_snapshot
-from casefiles.cases.models import Case
-from casefiles.dates import PartialDate
 from casefiles.db import utcnow
 from casefiles.extensions import db
-from casefiles.institutions.models import Institution
 from casefiles.letters.models import Letter
-from casefiles.organizations.models import Organization
-from casefiles.organizations.services import case_partners_of
-from casefiles.transfer.csv_import import release_memory
+from casefiles.transfer import tables as plan
 
 FORMAT = "casefiles-export"
-FORMAT_VERSION = 1
-PERSON_FIELDS = (
-    "legal_name",
-    "name_consent",
-    "pseudonym",
-    "pronouns",
-    "category",
-    "contact_email",
-    "contact_phone",
-    "contact_notes",
-)
-CAMPAIGN_FIELDS = (
-    "external_ref",
-    "title_en",
-    "title_fr",
-    "description_en",
-    "description_fr",
-    "call_to_action_en",
-    "call_to_action_fr",
-    "kind",
-    "targets",
-    "asks",
-    "start_date",
-    "end_date",
-    "status",
-    "outcome",
-    "external_url",
-    "goal",
-)
+FORMAT_VERSION = 2
+DATA_JSON = "export.json"
+MANIFEST = "manifest.json"
+FILES_FOLDER = "files"
+BATCH = 1000
+CHUNK = 1024 * 1024
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+@dataclass
+class ExportSummary:
+    """What an export wrote: rows per table, files, and files the storage could not give back."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    files: int = 0
+    missing_files: list[str] = field(default_factory=list)
+    damaged_files: list[str] = field(default_factory=list)
+
+    @property
+    def cases(self) -> int:
+        return self.rows.get("cases", 0)
 
 
-def _partial(value: Any, precision: str | None) -> str | None:
-    partial = PartialDate.from_columns(value, precision)
-    return partial.iso() if partial else None
+def file_path(key: str) -> str:
+    """Where a stored file sits in the archive (the JSON refers to it by this path)."""
+    return f"{FILES_FOLDER}/{key}"
 
 
-def _emails() -> dict[int, str]:
-    return dict(db.session.execute(select(User.id, User.email)).all())
-
-
-def export_case(case: Case, emails: dict[int, str]) -> dict[str, Any]:
-    """One case with everything in it, as plain values."""
-    appeal_ids = {s.id: i for i, s in enumerate(case.sanctions)}
-    return {
-        "reference": case.reference,
-        "external_ref": case.external_ref,
-        "title": case.title,
-        "status": case.status,
-        "outcome": case.outcome,
-        "priority": case.priority,
-        "institution": case.institution.name if case.institution else None,
-        "speech_text": case.speech_text,
-        "speech_platform": case.speech_platform,
-        "speech_url": case.speech_url,
-        "speech_date": _partial(case.speech_date, case.speech_date_precision),
-        "public_summary": case.public_summary,
-        "private_notes": case.private_notes,
-        "published": case.published,
-        "public_slug": case.public_slug,
-        "archived": case.archived_at is not None,
-        "tags": [t.name for t in case.tags],
-        "assignees": sorted(emails.get(u.id, "") for u in case.assignees),
-        "partners": [o.name for o in case_partners_of(case)],
-        "people": [{f: getattr(p, f) for f in PERSON_FIELDS} for p in case.people],
-        "sanctions": [
-            {
-                "type": s.type,
-                "imposed_by": s.imposed_by,
-                "date": _partial(s.date, s.date_precision),
-                "duration": s.duration,
-                "appeal_deadline": _iso(s.appeal_deadline),
-                "notes": s.notes,
-            }
-            for s in case.sanctions
-        ],
-        "events": [
-            {
-                "kind": e.kind,
-                "date": _partial(e.date, e.date_precision),
-                "title": e.title,
-                "description": e.description,
-                "is_public": e.is_public,
-            }
-            for e in case.events
-        ],
-        "tasks": [
-            {
-                "title": t.title,
-                "due_date": _iso(t.due_date),
-                "owner": emails.get(t.owner_id) if t.owner_id else None,
-                "done": t.done,
-                "appeal_deadline_of_sanction": appeal_ids.get(t.sanction_id) if t.sanction_id else None,
-            }
-            for t in case.tasks
-        ],
-    }
-
-
-def _cases() -> Iterator[Case]:
-    stmt = (
-        select(Case)
-        .order_by(Case.id)
-        .options(
-            selectinload(Case.people),
-            selectinload(Case.sanctions),
-            selectinload(Case.events),
-            selectinload(Case.tasks),
-            selectinload(Case.tags),
-            selectinload(Case.assignees),
-        )
-    )
-    last = 0
+def table_rows(table: Table) -> Any:
+    """Every row of a table, exported columns only, in primary-key order, read in batches."""
+    columns = [table.c[name] for name in plan.exported_columns(table)]
+    order = list(table.primary_key.columns)
+    stmt = select(*columns).order_by(*order)
+    offset = 0
     while True:
-        batch = list(db.session.scalars(stmt.where(Case.id > last).limit(500)))
+        batch = db.session.execute(stmt.limit(BATCH).offset(offset)).mappings().all()
         if not batch:
             return
         yield from batch
-        last = batch[-1].id
-        release_memory()
+        offset += len(batch)
 
 
-def export_everything() -> dict[str, Any]:
-    """Every case, institution, campaign, organization and letter, as one JSON-ready document."""
-    emails = _emails()
-    campaigns = list(db.session.scalars(select(Campaign).order_by(Campaign.id)))
-    campaign_index = {c.id: i for i, c in enumerate(campaigns)}
-    document: dict[str, Any] = {
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "exported_at": utcnow().isoformat(),
-        "institutions": [
-            {"name": i.name, "kind": i.kind, "region": i.region, "country": i.country}
-            for i in db.session.scalars(select(Institution).order_by(Institution.id))
-        ],
-        "organizations": [
-            {"name": o.name, "kind": o.kind, "city": o.city, "province": o.province, "website": o.website}
-            for o in db.session.scalars(select(Organization).order_by(Organization.id))
-        ],
-        "campaigns": [
-            {
-                **{f: v for f, v in campaign_snapshot(c).items() if f in CAMPAIGN_FIELDS},
-                "cases": [case.reference for case in c.cases],
-                "partners": [o.name for o in c.partners],
-                "snapshots": [s.as_dict() for s in c.snapshots],
-            }
-            for c in campaigns
-        ],
-        "letters": [
-            {
-                "title": letter.title,
-                "addressee": letter.addressee,
-                "letter_date": _iso(letter.letter_date),
-                "body_en": letter.body_en,
-                "body_fr": letter.body_fr,
-                "campaign": campaign_index.get(letter.campaign_id) if letter.campaign_id else None,
-                "signatories": [s.organization.name for s in letter.signatories],
-            }
-            for letter in db.session.scalars(select(Letter).order_by(Letter.id))
-        ],
-    }
-    document["cases"] = [export_case(case, emails) for case in _cases()]
-    return document
+def _stored_files() -> list[dict[str, Any]]:
+    """Every stored file the exported rows name: table, row, column, key and the SHA-256 the row records."""
+    found = []
+    for table in plan.exported_tables():
+        keys = plan.file_columns(table)
+        if not keys:
+            continue
+        pk = [c.name for c in table.primary_key.columns]
+        for row in table_rows(table):
+            for column, sha_column in keys.items():
+                if row[column]:
+                    found.append(
+                        {
+                            "path": file_path(row[column]),
+                            "table": table.name,
+                            "row": {k: row[k] for k in pk},
+                            "column": column,
+                            "key": row[column],
+                            "sha256": row[sha_column],
+                        }
+                    )
+    return found
 
 
-# -- CSV -------------------------------------------------------------------------------------------
+class _HashingWriter:
+    """Writes a zip member while hashing it."""
 
-CASE_CSV_COLUMNS = (
-    "external_ref",
-    "person",
-    "category",
-    "institution",
-    "region",
-    "country",
-    "speech",
-    "sanction_type",
-    "sanction_date",
-    "status",
-    "outcome",
-    "public_summary",
-    "private_notes",
-    "published",
-    "title",
-)
+    def __init__(self, archive: zipfile.ZipFile, name: str) -> None:
+        self.name = name
+        self._stream = archive.open(name, "w", force_zip64=True)
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: str | bytes) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        self._digest.update(raw)
+        self.size += len(raw)
+        self._stream.write(raw)
+
+    def close(self) -> dict[str, Any]:
+        self._stream.close()
+        return {"sha256": self._digest.hexdigest(), "size": self.size}
+
+
+def _write_json(archive: zipfile.ZipFile, files: list[dict[str, Any]], summary: ExportSummary) -> dict[str, Any]:
+    out = _HashingWriter(archive, DATA_JSON)
+    head = {"format": FORMAT, "version": FORMAT_VERSION, "exported_at": utcnow().isoformat()}
+    out.write("{\n")
+    for key, value in head.items():
+        out.write(f"{json.dumps(key)}: {json.dumps(value)},\n")
+    out.write(f'"records": {json.dumps(plan.record_tables(), ensure_ascii=False)},\n')
+    out.write('"tables": {')
+    for number, table in enumerate(plan.exported_tables()):
+        columns = plan.exported_columns(table)
+        types = {name: table.c[name].type for name in columns}
+        out.write(("," if number else "") + f'\n{json.dumps(table.name)}: {{"columns": {json.dumps(columns)}, ')
+        out.write('"rows": [')
+        count = 0
+        for row in table_rows(table):
+            plain = {name: plan.to_plain(types[name], row[name]) for name in columns}
+            out.write(("," if count else "") + "\n" + json.dumps(plain, ensure_ascii=False, sort_keys=False))
+            count += 1
+        out.write("]}")
+        summary.rows[table.name] = count
+    out.write("\n},\n")
+    out.write(f'"files": {json.dumps(files, ensure_ascii=False)}\n}}\n')
+    return out.close()
+
+
+def _csv_bytes(table: Table) -> tuple[bytes, int]:
+    columns = plan.exported_columns(table)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    count = 0
+    for row in table_rows(table):
+        writer.writerow([plan.to_cell(table.c[name].type, row[name]) for name in columns])
+        count += 1
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
+
+
+def write_export(target: IO[bytes] | Path, fmt: str = "json") -> ExportSummary:
+    """Write the export zip (fmt "json": export.json; "csv": one <table>.csv per table) into a file or stream."""
+    from casefiles.documents.storage import get_storage
+
+    if fmt not in ("json", "csv"):
+        raise ValueError(fmt)
+    summary = ExportSummary()
+    members: dict[str, dict[str, Any]] = {}
+    files = _stored_files()
+    storage = get_storage()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        written: set[str] = set()
+        for entry in files:
+            if entry["path"] in written:
+                continue
+            try:
+                stream = storage.open(entry["key"])
+            except (FileNotFoundError, ValueError):
+                summary.missing_files.append(entry["key"])
+                continue
+            out = _HashingWriter(archive, entry["path"])
+            with stream:
+                while chunk := stream.read(CHUNK):
+                    out.write(chunk)
+            members[entry["path"]] = out.close()
+            if members[entry["path"]]["sha256"] != entry["sha256"]:
+                summary.damaged_files.append(entry["key"])
+            written.add(entry["path"])
+        summary.files = len(written)
+        kept = [e for e in files if e["path"] in written]
+        if fmt == "json":
+            members[DATA_JSON] = _write_json(archive, kept, summary)
+        else:
+            for table in plan.exported_tables():
+                data, count = _csv_bytes(table)
+                name = f"{table.name}.csv"
+                archive.writestr(name, data)
+                members[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+                summary.rows[table.name] = count
+            data = json.dumps(kept, ensure_ascii=False, indent=1).encode("utf-8")
+            archive.writestr("files.json", data)
+            members["files.json"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        manifest = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "data": DATA_JSON if fmt == "json" else "csv",
+            "exported_at": utcnow().isoformat(),
+            "members": members,
+            "missing_files": summary.missing_files,
+            "damaged_files": summary.damaged_files,
+        }
+        archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return summary
+
+
+def export_zip(fmt: str = "json") -> tuple[bytes, ExportSummary]:
+    """The export zip in memory (tests, small databases); the CLI and the view write to a temporary file."""
+    buffer = io.BytesIO()
+    summary = write_export(buffer, fmt)
+    return buffer.getvalue(), summary
+
+
+def export_csv_zip() -> bytes:
+    """The export with one CSV file per table (UTF-8 with BOM, opens in spreadsheets)."""
+    return export_zip("csv")[0]
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per exported table (what an export would hold)."""
+    return {t.name: db.session.scalar(select(func.count()).select_from(t)) or 0 for t in plan.exported_tables()}
+
+
+# -- one letter's signatories ---------------------------------------------------------------------------------------
 
 
 def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> bytes:
@@ -223,79 +231,6 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> by
             {k: ("yes" if v is True else "no" if v is False else "" if v is None else v) for k, v in row.items()}
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _join(items: list[Any]) -> str:
-    return "\n".join(str(i) for i in items)
-
-
-def export_csv_zip(document: dict[str, Any] | None = None) -> bytes:
-    """A zip of CSV files (UTF-8 with BOM, opens in spreadsheets); cases.csv re-imports with `flask cases import`."""
-    document = document or export_everything()
-    institutions = {i["name"]: i for i in document["institutions"]}
-    files: dict[str, bytes] = {}
-    case_rows, people, sanctions, events, tasks = [], [], [], [], []
-    for case in document["cases"]:
-        person = case["people"][0] if case["people"] else {}
-        sanction = case["sanctions"][0] if case["sanctions"] else {}
-        inst = institutions.get(case["institution"] or "", {})
-        case_rows.append(
-            {
-                "external_ref": case["reference"],
-                "person": person.get("legal_name", ""),
-                "category": person.get("category", ""),
-                "institution": case["institution"] or "",
-                "region": inst.get("region", ""),
-                "country": inst.get("country", ""),
-                "speech": case["speech_text"],
-                "sanction_type": sanction.get("type", ""),
-                "sanction_date": sanction.get("date") or "",
-                "status": case["status"],
-                "outcome": case["outcome"],
-                "public_summary": case["public_summary"],
-                "private_notes": case["private_notes"],
-                "published": case["published"],
-                "title": case["title"],
-            }
-        )
-        ref = {"case": case["reference"]}
-        people += [{**ref, **p} for p in case["people"]]
-        sanctions += [{**ref, **s} for s in case["sanctions"]]
-        events += [{**ref, **e} for e in case["events"]]
-        tasks += [{**ref, **t} for t in case["tasks"]]
-    files["cases.csv"] = _csv(case_rows, CASE_CSV_COLUMNS)
-    files["people.csv"] = _csv(people, ["case", *PERSON_FIELDS])
-    files["sanctions.csv"] = _csv(
-        sanctions, ["case", "type", "imposed_by", "date", "duration", "appeal_deadline", "notes"]
-    )
-    files["events.csv"] = _csv(events, ["case", "kind", "date", "title", "description", "is_public"])
-    files["tasks.csv"] = _csv(tasks, ["case", "title", "due_date", "owner", "done"])
-    files["institutions.csv"] = _csv(document["institutions"], ["name", "kind", "region", "country"])
-    files["organizations.csv"] = _csv(document["organizations"], ["name", "kind", "city", "province", "website"])
-    campaign_rows, snapshots = [], []
-    for campaign in document["campaigns"]:
-        row = dict(campaign)
-        row["targets"], row["asks"], row["cases"] = _join(row["targets"]), _join(row["asks"]), _join(row["cases"])
-        row["partners"] = _join(row["partners"])
-        campaign_rows.append(row)
-        snapshots += [
-            {"campaign": campaign["external_ref"] or campaign["title_en"], **s} for s in campaign["snapshots"]
-        ]
-    files["campaigns.csv"] = _csv(campaign_rows, [*CAMPAIGN_FIELDS, "cases", "partners"])
-    files["snapshots.csv"] = _csv(snapshots, ["campaign", "date", "count", "source", "channel"])
-    letters, signatories = [], []
-    for number, letter in enumerate(document["letters"], start=1):
-        letters.append({"letter": number, **letter})
-        signatories += [
-            {"letter": number, "position": i + 1, "organization": n} for i, n in enumerate(letter["signatories"])
-        ]
-    files["letters.csv"] = _csv(letters, ["letter", "title", "addressee", "letter_date", "body_en", "body_fr"])
-    files["signatories.csv"] = _csv(signatories, ["letter", "position", "organization"])
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def signatories_csv(letter: Letter) -> bytes:

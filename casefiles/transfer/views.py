@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import secrets
+import tempfile
 import time
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +18,7 @@ from casefiles.authz import Role, require_role
 from casefiles.extensions import db
 from casefiles.transfer import csv_import, csv_import_more
 from casefiles.transfer.forms import ConfirmImportForm, ImportForm
+from casefiles.transfer.import_all_form import ImportAllForm
 from casefiles.transfer.report import ImportRefused
 
 bp = Blueprint("transfer", __name__)
@@ -137,30 +139,58 @@ def export_page() -> ResponseReturnValue:
 
 @bp.route("/export/everything.<fmt>", methods=["POST"])
 def export_download(fmt: str) -> ResponseReturnValue:
-    """Everything, as JSON or as a zip of CSV files (administrators; audited, hence a POST)."""
-    from casefiles.transfer.export import export_csv_zip, export_everything
+    """Everything as a zip: the data as JSON (loads back) or as CSV files, with every document file and a
+    SHA-256 manifest (administrators; audited, hence a POST)."""
+    from casefiles.transfer.export import write_export
 
     require_role(Role.ADMIN)
     if fmt not in ("json", "zip"):
         abort(404)
     if not ConfirmImportForm().validate_on_submit():
         abort(400)
-    document = export_everything()
+    kind = "json" if fmt == "json" else "csv"
+    handle = tempfile.TemporaryFile(prefix="casefiles-export-")  # noqa: SIM115 (send_file closes it)
+    try:
+        summary = write_export(handle, kind)
+    except BaseException:
+        handle.close()
+        raise
     record(
         "export.everything",
         actor=current_user,
         object_type="export",
-        summary=f"{fmt}: {len(document['cases'])} cases",
-        changes={"format": [None, fmt], "cases": [None, len(document["cases"])]},
+        summary=f"{kind}: {summary.cases} cases, {summary.files} files",
+        changes={"format": [None, kind], "cases": [None, summary.cases], "files": [None, summary.files]},
     )
     db.session.commit()
-    if fmt == "json":
-        body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-        mimetype = "application/json"
-    else:
-        body, mimetype = export_csv_zip(document), "application/zip"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="casefiles-export.{fmt}"'},
-    )
+    handle.seek(0)
+    name = "casefiles-export.zip" if kind == "json" else "casefiles-export-csv.zip"
+    return send_file(handle, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+@bp.route("/import-all", methods=["GET", "POST"])
+def import_all() -> ResponseReturnValue:
+    """Load an export zip into this installation while it is still empty (administrators; all or nothing)."""
+    from casefiles.transfer.json_import import RestoreError, restore
+
+    require_role(Role.ADMIN)
+    form = ImportAllForm()
+    if form.validate_on_submit():
+        with tempfile.TemporaryFile(prefix="casefiles-import-") as handle:
+            form.file.data.save(handle)
+            handle.seek(0)
+            try:
+                counts = restore(handle, actor=current_user)
+            except RestoreError as error:
+                form.file.errors = [*form.file.errors, error.message]
+                return render_template("transfer/import_all.html", form=form), 422
+        flash(
+            _(
+                "Loaded the export: %(cases)s cases, %(files)s document files.",
+                cases=counts.get("cases", 0),
+                files=counts.get("files", 0),
+            ),
+            "success",
+        )
+        return redirect(url_for("transfer.export_page"))
+    return render_template("transfer/import_all.html", form=form)
