@@ -6,8 +6,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, ValidationError
+from wtforms.validators import StopValidation
 
 from casefiles.dates import PartialDate, PartialDateError
+from casefiles.text_safety import has_control_characters
 
 
 class PartialDateField(StringField):
@@ -48,3 +50,25 @@ class Strip:
 
 
 strip = Strip()
+
+
+CONTROL_CHARACTERS_MESSAGE = _l(
+    "This text contains invisible control characters (such as a NUL byte), which cannot be saved. "
+    "Retype or paste it again as plain text."
+)
+
+
+def _text_pre_validate(field: StringField, form: Any) -> None:
+    """Every text field (single line, textarea, email, URL, password, hidden) refuses control characters."""
+    if isinstance(field.data, str) and has_control_characters(field.data):
+        raise StopValidation(CONTROL_CHARACTERS_MESSAGE)
+
+
+def guard_text_fields() -> None:
+    """Make every WTForms text field, in every form present and future, refuse NUL and the other control
+    characters (tab and line breaks stay allowed) with a clear message next to the field. Installed once by
+    create_app (web.init_app): one rule for all forms rather than a validator each form could forget."""
+    if getattr(StringField.pre_validate, "_casefiles_guard", False):
+        return
+    _text_pre_validate._casefiles_guard = True  # type: ignore[attr-defined]
+    StringField.pre_validate = _text_pre_validate  # type: ignore[method-assign, assignment]

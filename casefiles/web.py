@@ -97,6 +97,39 @@ def healthz() -> ResponseReturnValue:
     return {"status": "ok"}
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: ASCII digits only, no larger than an id can be. Anything else matches no route
+    (a 404), instead of reaching the database as a number it cannot hold."""
+
+    regex = r"[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise ValidationError()
+        return number
+
+
+# The furthest page any list serves: past it every list is empty anyway, and page x rows would no longer fit the
+# database's OFFSET (a 500 on PostgreSQL and SQLite alike).
+MAX_PAGE = 1_000_000
+
+
+def _bound_page_number() -> None:
+    """`page=` is read by every paginated list; one absurd value is brought back in range here, for all of them."""
+    raw = request.args.get("page")
+    if raw is None or len(raw) <= 6:
+        return
+    try:
+        number = int(raw)
+    except ValueError:
+        return  # not a number: each list already ignores it
+    if abs(number) > MAX_PAGE:
+        args = request.args.copy()
+        args["page"] = str(MAX_PAGE if number > 0 else 1)
+        request.args = ImmutableMultiDict(args)  # type: ignore[misc]
+
+
 def _enforce_session_timeouts() -> ResponseReturnValue | None:
     """Idle and absolute session timeouts for signed-in users."""
     if not current_user.is_authenticated:
@@ -168,7 +201,10 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
     # The locale is cached on `g`; choose it afresh for every request, even when an app context outlives one.
+    app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
+    guard_text_fields()
     app.before_request(refresh)
+    app.before_request(_bound_page_number)
     app.before_request(deny_by_default)
     app.before_request(_enforce_session_timeouts)
     app.after_request(_security_headers)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 from support import PASSWORD
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 from werkzeug.routing.converters import AnyConverter
 
 from casefiles.authz import Role, is_public_endpoint
@@ -45,6 +45,7 @@ EXPECTED_MINIMUM_ROLE: dict[str, Role] = {
     "publishing.publish": Role.STAFF,
     "publishing.unpublish": Role.STAFF,
     "publishing.content": Role.STAFF,
+    "publishing.delete_correction": Role.STAFF,
     "briefs.dossiers": Role.STAFF,
     "briefs.new_dossier": Role.STAFF,
     "briefs.dossier": Role.STAFF,
@@ -138,7 +139,7 @@ def _urls(app: Any, rule: Rule, world: World | None) -> list[tuple[str, bool]]:
 
 
 def _argument(rule: Rule, name: str, values: dict[str, Any], world: World | None) -> tuple[Any, bool]:
-    is_int = type(rule._converters[name]).__name__ == "IntegerConverter"
+    is_int = isinstance(rule._converters[name], IntegerConverter)
     if world is None:
         return (1 if is_int else STRING_ARGUMENTS.get(name, "x")), True
     if name == "case_id":

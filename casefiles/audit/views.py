@@ -18,6 +18,7 @@ from casefiles.auth.models import User
 from casefiles.authz import Role, require_role
 from casefiles.cases.queries import Page
 from casefiles.extensions import db
+from casefiles.views_common import parse_id
 
 bp = Blueprint("audit", __name__)
 PER_PAGE = 50
@@ -25,8 +26,7 @@ CSV_LIMIT = 100_000
 
 
 def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return parse_id(value)
 
 
 def _date(value: str | None) -> date | None:
@@ -79,14 +79,16 @@ class AuditFilters:
             stmt = stmt.where(AuditEntry.action == self.action)
         if self.since:
             stmt = stmt.where(AuditEntry.created_at >= datetime.combine(self.since, time.min, tzinfo=UTC))
-        if self.until:
+        if self.until and self.until < date.max:  # the last day there is ends nothing: no upper bound
             end = datetime.combine(self.until + timedelta(days=1), time.min, tzinfo=UTC)
             stmt = stmt.where(AuditEntry.created_at < end)
         return stmt
 
 
 def _changed_fields(entry: AuditEntry) -> str:
-    """Names of the changed fields only: values (which may be private) never leave through the viewer or CSV."""
+    """Names of the changed fields only: values (which may be private) never leave through the viewer or CSV.
+    Neither does an entry's summary (a case's working title, a person's name, an address typed at sign-in): the
+    viewer says who, when, which action, on which object, and which fields changed."""
     return ", ".join(sorted((entry.changes or {}).keys()))
 
 
@@ -120,7 +122,7 @@ def index() -> ResponseReturnValue:
 
 @bp.route("/export.csv")
 def export_csv() -> ResponseReturnValue:
-    """The filtered entries as CSV (UTC times; changed field names, not values)."""
+    """The filtered entries as CSV (UTC times; who, action, object and changed field names, never values)."""
     require_role(Role.ADMIN)
     filters = AuditFilters.from_args(request.args)
     stmt = filters.query().order_by(AuditEntry.created_at.asc(), AuditEntry.id.asc()).limit(CSV_LIMIT)
@@ -128,7 +130,7 @@ def export_csv() -> ResponseReturnValue:
     writer = csv.writer(buffer)
     writer.writerow(
         ["id", "time_utc", "actor_id", "actor_email", "action", "object_type", "object_id", "case_id"]
-        + ["summary", "changed_fields"]
+        + ["changed_fields"]
     )
     emails = {u.id: u.email for u in db.session.scalars(select(User))}
     for entry in db.session.scalars(stmt):
@@ -138,13 +140,12 @@ def export_csv() -> ResponseReturnValue:
                 entry.id,
                 created.astimezone(UTC).isoformat(),
                 entry.actor_id or "",
-                emails.get(entry.actor_id, ""),
+                _csv_safe(emails.get(entry.actor_id, "")),
                 entry.action,
                 entry.object_type,
                 entry.object_id if entry.object_id is not None else "",
                 entry.case_id if entry.case_id is not None else "",
-                _csv_safe(entry.summary),
-                _changed_fields(entry),
+                _csv_safe(_changed_fields(entry)),
             ]
         )
     filename = _("audit") + f"-{date.today().isoformat()}.csv"

@@ -101,8 +101,10 @@ def logout_everywhere(user: User) -> None:
 
 
 def record_failed_login(email: str) -> None:
-    """Note a failed login (the attempted email only, never the password)."""
-    record("user.login_failed", actor=None, object_type="user", summary=(email or "")[:254])
+    """Note a failed login: which account, when it names one of ours; never what was typed (an email field often
+    receives a password, or the address of someone who is not one of our users)."""
+    user = find_user_by_email(email or "")
+    record("user.login_failed", actor=None, object_type="user", object_id=user.id if user is not None else None)
 
 
 def update_user(user: User, *, actor: Any, name: str, role: Role, active: bool) -> dict:

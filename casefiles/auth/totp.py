@@ -12,7 +12,8 @@ import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casefiles.audit.services import record
 from casefiles.auth.models import RecoveryCode, User
@@ -112,16 +113,13 @@ def regenerate_recovery_codes(user: User, *, actor: Any) -> list[str]:
 
 def verify_second_factor(user: User, code: str, now: float | None = None) -> bool:
     """A current TOTP code not used before (its time-step must be newer than the last one), or an unused
-    recovery code. Either is spent on success."""
+    recovery code. Either is spent on success, by a compare-and-set in the database: of two requests sending the
+    same code at the same moment, exactly one finds it unspent."""
     if not user.totp_secret:
         return False
     step = _matching_step(user.totp_secret, code, now)
     if step is not None:
-        if user.totp_last_step is not None and step <= user.totp_last_step:
-            return False  # replay of a code already used (or an older one)
-        user.totp_last_step = step
-        db.session.flush()
-        return True
+        return _spend_time_step(user, step)
     cleaned = _clean_code(code)
     if len(cleaned) != 10:
         return False
@@ -129,11 +127,40 @@ def verify_second_factor(user: User, code: str, now: float | None = None) -> boo
         select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
     ):
         if _code_matches(row.code_hash, cleaned):
-            row.used_at = utcnow()
-            db.session.flush()
+            if not _spend_recovery_code(row):
+                return False  # spent a moment ago by another request
             record("user.recovery_code_used", actor=user, object_type="user", object_id=user.id, summary=user.email)
             return True
     return False
+
+
+def _spend_time_step(user: User, step: int) -> bool:
+    """Move the last used time-step forward to `step` only if it is still older: the row decides, not our copy."""
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False  # replay of a code already used (or an older one), here or in a concurrent request
+    set_committed_value(user, "totp_last_step", step)
+    return True
+
+
+def _spend_recovery_code(row: RecoveryCode) -> bool:
+    """Mark the recovery code used only if it is still unused."""
+    now = utcnow()
+    result = db.session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    set_committed_value(row, "used_at", now)
+    return True
 
 
 def remaining_recovery_codes(user: User) -> int:

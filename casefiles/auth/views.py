@@ -22,6 +22,7 @@ from casefiles.views_common import get_or_404
 
 bp = Blueprint("auth", __name__)
 PENDING_SECOND_FACTOR_SECONDS = 300
+PENDING_SECOND_FACTOR_KEYS = ("_2fa_user", "_2fa_token", "_2fa_next", "_2fa_started")
 
 
 @login_manager.user_loader
@@ -98,11 +99,16 @@ def login() -> ResponseReturnValue:
 @throttled("verify")
 def login_verify() -> ResponseReturnValue:
     """Second step of signing in: a code from the authenticator app, or a recovery code."""
+    if current_user.is_authenticated:
+        # Already signed in: nothing to verify, and certainly nothing to end (a link must never sign anyone out).
+        return redirect(url_for("cases.dashboard"))
     user_id = session.get("_2fa_user")
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     fresh = time.time() - float(session.get("_2fa_started", 0)) < PENDING_SECOND_FACTOR_SECONDS
     if user is None or not user.is_active or user.session_token != session.get("_2fa_token") or not fresh:
-        session.clear()
+        if request.method == "POST":
+            for key in PENDING_SECOND_FACTOR_KEYS:
+                session.pop(key, None)
         flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"))
     form = SecondFactorForm()

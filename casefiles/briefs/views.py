@@ -19,7 +19,7 @@ from casefiles.cases import policies as case_policies
 from casefiles.cases.models import Case
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
-from casefiles.views_common import get_or_404
+from casefiles.views_common import get_or_404, parse_id
 
 bp = Blueprint("briefs", __name__)
 SELECTABLE_CASES = 300
@@ -92,7 +92,7 @@ def new_dossier() -> ResponseReturnValue:
     institutions = db.session.scalars(select(Institution).order_by(Institution.name).limit(2000))
     form.institution_id.choices = [(0, "—")] + [(i.id, i.name) for i in institutions]
     if request.method == "GET":
-        form.case_ids.data = [int(i) for i in request.args.getlist("case") if i.isdigit()]
+        form.case_ids.data = [n for n in map(parse_id, request.args.getlist("case")) if n is not None]
     if form.validate_on_submit():
         if form.institution_id.data:
             case_ids = cases_at_institution(form.institution_id.data)

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 from casefiles.audit.services import diff, record
 from casefiles.cases.models import Case
 from casefiles.dates import PartialDate
-from casefiles.documents import detection, extraction, previews
+from casefiles.documents import detection, extraction, previews, public_copy
 from casefiles.documents.detection import Detected, UploadRefused
 from casefiles.documents.models import Document, DocumentKind, DocumentVersion, Visibility
 from casefiles.documents.storage import HashingTempFile, Storage, get_storage, new_key
 from casefiles.extensions import db
+from casefiles.public.projection import is_public
 
 DOCUMENT_FIELDS = ("title", "kind", "date", "description", "source_url", "captured_at")
 _PENDING = "casefiles.documents.new_files"
@@ -161,7 +162,7 @@ def _store_derived(storage: Storage, maker: Any, prepared: Prepared) -> tuple[st
 def _store(storage: Storage, document: Document, prepared: Prepared, actor: Any) -> DocumentVersion:
     """Write the file (and its preview and public copy), then the version row; the caller commits."""
     preview_key, preview_sha, _ = _store_derived(storage, previews.make_preview, prepared)
-    public_key, public_sha, public_size = _store_derived(storage, previews.make_public_image, prepared)
+    public_key, public_sha, public_size = _store_derived(storage, public_copy.make_public_copy, prepared)
     key, sha, size = new_key(), prepared.temp.sha256, prepared.temp.size
     _remember(storage, key)
     storage.put(key, prepared.temp)
@@ -355,9 +356,40 @@ def set_visibility(document: Document, *, actor: Any, public: bool) -> bool:
         return False
     before = document.visibility
     document.visibility = wanted
+    if public and document.current is not None:
+        ensure_public_copy(document.current)
     db.session.flush()
     action = "document.publish" if public else "document.unpublish"
     _audit(action, document, actor, {"visibility": [before, wanted]}, document.title)
+    return True
+
+
+def ensure_public_copy(version: DocumentVersion) -> bool:
+    """Make the metadata-free public copy of a version that has none (stored before such copies were made for its
+    type, or whose copy failed at upload); False when none can be made, and then the public download refuses."""
+    if version.public_key or not public_copy.needs_public_copy(version.mime_type):
+        return True
+    storage = get_storage()
+    original = storage.temp_file()
+    try:
+        stream = storage.open(version.storage_key)
+        try:
+            while chunk := stream.read(1024 * 1024):
+                original.write(chunk)
+        finally:
+            stream.close()
+        original.finish()
+        prepared = Prepared(
+            temp=original, original_filename=version.original_filename, detected=Detected(version.mime_type)
+        )
+        key, sha, size = _store_derived(storage, public_copy.make_public_copy, prepared)
+    except FileNotFoundError:
+        return False
+    finally:
+        original.close()
+    if key is None:
+        return False
+    version.public_key, version.public_sha256, version.public_size = key, sha, size
     return True
 
 
@@ -414,7 +446,7 @@ class PublicDocument:
 
 def public_documents(case: Case) -> list[PublicDocument]:
     """Public documents of a published case, for public pages and PDFs (empty when the case is not public)."""
-    if not case.published:
+    if not is_public(case):
         return []
     rows = db.session.scalars(
         select(Document)
@@ -447,11 +479,12 @@ def public_file(token: str) -> tuple[Document, DocumentVersion, str] | None:
         return None
     case = db.session.get(Case, document.case_id)
     current = document.current
-    if case is None or not case.published or current is None:
+    # The one definition of "public" (published, with an address, not archived): an archived case's files go too.
+    if case is None or not is_public(case) or current is None:
         return None
-    if current.mime_type in detection.IMAGES:
+    if public_copy.needs_public_copy(current.mime_type):
         if not current.public_key:
-            return None  # an image never goes out with its metadata
+            return None  # a file never goes out with its metadata (images, PDF, office documents)
         return document, current, current.public_key
     return document, current, current.storage_key
 

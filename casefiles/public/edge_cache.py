@@ -93,8 +93,11 @@ class EdgeCache:
     def _answer(self, environ: dict, start_response: Callable, hit: tuple) -> Iterable[bytes]:
         _, _, status, headers, body, etag = hit
         if_none_match = environ.get("HTTP_IF_NONE_MATCH", "")
-        if (etag and if_none_match and _matches(if_none_match, etag)) or (
-            not if_none_match and _not_modified_since(environ.get("HTTP_IF_MODIFIED_SINCE", ""), headers)
+        # Only a page that is there may be "not modified": a 404 (unpublished, archived, withdrawn) stays a 404
+        # whatever validators the reader still holds.
+        if status.startswith("200") and (
+            (etag and if_none_match and _matches(if_none_match, etag))
+            or (not if_none_match and _not_modified_since(environ.get("HTTP_IF_MODIFIED_SINCE", ""), headers))
         ):
             kept = [(k, v) for k, v in headers if k.lower() not in ("content-length", "content-type", "last-modified")]
             start_response("304 NOT MODIFIED", kept)

@@ -71,3 +71,7 @@ class PublicContentForm(FlaskForm):
 
     def correction(self) -> dict[str, str]:
         return {"note": self.correction_note.data or "", "note_fr": self.correction_note_fr.data or ""}
+
+
+class DeleteCorrectionForm(FlaskForm):
+    """Confirmation before a correction note leaves the public page (the form carries only its CSRF token)."""

@@ -18,8 +18,10 @@ from casefiles.cases.models import Case
 from casefiles.db import utcnow
 from casefiles.enums import NameConsent
 from casefiles.extensions import db
+from casefiles.forms_common import CONTROL_CHARACTERS_MESSAGE
 from casefiles.people.models import Person
 from casefiles.public.models import CaseCorrection
+from casefiles.text_safety import has_control_characters
 
 PUBLIC_CONTENT_FIELDS = ("title", "title_fr", "public_summary", "public_summary_fr", "featured")
 MAX_TITLE = 200
@@ -208,6 +210,8 @@ def add_correction(case: Case, *, actor: Any, note: str, note_fr: str = "") -> C
     note, note_fr = (note or "").strip(), (note_fr or "").strip()
     if not note and not note_fr:
         raise PublishError([("correction_note", _l("Write the correction note."))])
+    if has_control_characters(note) or has_control_characters(note_fr):
+        raise PublishError([("correction_note", CONTROL_CHARACTERS_MESSAGE)])
     if len(note) > 2000 or len(note_fr) > 2000:
         raise PublishError([("correction_note", _l("Keep the correction note under 2,000 characters."))])
     correction = CaseCorrection(case_id=case.id, note=note, note_fr=note_fr, created_by_id=getattr(actor, "id", None))
@@ -216,3 +220,15 @@ def add_correction(case: Case, *, actor: Any, note: str, note_fr: str = "") -> C
     db.session.flush()
     _audit("correction.create", case, actor, {"note": [None, note], "note_fr": [None, note_fr]}, correction)
     return correction
+
+
+def delete_correction(correction: CaseCorrection, *, actor: Any) -> None:
+    """Remove a correction note from the case's public page (one typed by mistake, or holding what it should not);
+    the audit entry keeps what it said, for those who may read the case's history."""
+    case = db.session.get(Case, correction.case_id)
+    changes = {"note": [correction.note, None], "note_fr": [correction.note_fr, None]}
+    db.session.delete(correction)
+    if case.published:
+        case.public_updated_at = utcnow()
+    db.session.flush()
+    _audit("correction.delete", case, actor, changes, correction)

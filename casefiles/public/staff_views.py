@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
 
 from casefiles.authz import require
 from casefiles.cases import policies as case_policies
 from casefiles.cases.models import Case
 from casefiles.extensions import db
 from casefiles.public import services
-from casefiles.public.forms import PublicContentForm, PublishForm, UnpublishForm
+from casefiles.public.forms import DeleteCorrectionForm, PublicContentForm, PublishForm, UnpublishForm
+from casefiles.public.models import CaseCorrection
 from casefiles.public.projection import project
 from casefiles.views_common import get_or_404
 
@@ -99,4 +101,30 @@ def content(case_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("The public content is saved."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("public/staff/content.html", case=case, form=form)
+    return render_template("public/staff/content.html", case=case, form=form, corrections=_corrections(case))
+
+
+def _corrections(case: Case) -> list[CaseCorrection]:
+    return list(
+        db.session.scalars(
+            select(CaseCorrection)
+            .where(CaseCorrection.case_id == case.id)
+            .order_by(CaseCorrection.created_at, CaseCorrection.id)
+        )
+    )
+
+
+@bp.route("/<int:case_id>/corrections/<int:correction_id>/delete", methods=["GET", "POST"])
+def delete_correction(case_id: int, correction_id: int) -> ResponseReturnValue:
+    """Confirm, then remove a correction note from the case's public page (staff)."""
+    case = _load(case_id)
+    correction = get_or_404(CaseCorrection, correction_id)
+    if correction.case_id != case.id:
+        abort(404)
+    form = DeleteCorrectionForm()
+    if form.validate_on_submit():
+        services.delete_correction(correction, actor=current_user)
+        db.session.commit()
+        flash(_("The correction note is removed from the public page."), "success")
+        return redirect(url_for("publishing.content", case_id=case.id))
+    return render_template("public/staff/delete_correction.html", case=case, correction=correction, form=form)

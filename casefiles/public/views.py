@@ -26,6 +26,7 @@ from casefiles.public import queries
 from casefiles.public.edge_cache import MARKER
 from casefiles.public.edge_cache import install as install_edge_cache
 from casefiles.public.projection import PublicCase
+from casefiles.text_safety import xml_safe
 
 bp = Blueprint("public", __name__)
 bp.record_once(lambda state: install_edge_cache(state.app))
@@ -191,7 +192,7 @@ def case_feed(slug: str) -> ResponseReturnValue:
     """Atom feed of one case's published updates."""
     _, projection = load_public_case(slug)
     entries = feed_entries([projection], single=True)
-    body = render_template(
+    body = render_xml(
         "public/feed.xml",
         feed_id=url_for("public.case", slug=slug, _external=True),
         feed_title=projection.title,
@@ -211,7 +212,7 @@ def site_feed() -> ResponseReturnValue:
     cases = queries.recent_public_cases(locale(), limit=30)
     entries = feed_entries(cases, single=False)[:50]
     updated = max((e["updated"] for e in entries), default=None)
-    body = render_template(
+    body = render_xml(
         "public/feed.xml",
         feed_id=url_for("web.home", _external=True),
         feed_title=current_app.config["ORGANIZATION_NAME"],
@@ -223,6 +224,12 @@ def site_feed() -> ResponseReturnValue:
     response = Response(body, mimetype="application/atom+xml")
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]
     return conditional(response, etag, updated)
+
+
+def render_xml(template: str, **context: Any) -> str:
+    """A feed or sitemap, well-formed whatever was ever typed: characters XML forbids (NUL, other controls) are
+    refused when text is saved, and removed here too, for text saved before that rule or by another path."""
+    return xml_safe(render_template(template, **context))
 
 
 def feed_entries(cases: list[PublicCase], single: bool) -> list[dict]:
@@ -282,7 +289,7 @@ def sitemap() -> ResponseReturnValue:
         .order_by(Case.published_at.desc())
         .limit(45_000)
     ).all()
-    body = render_template("public/sitemap.xml", rows=rows)
+    body = render_xml("public/sitemap.xml", rows=rows)
     response = Response(body, mimetype="application/xml")
     return conditional(response, hashlib.sha256(body.encode()).hexdigest()[:32], None)
 

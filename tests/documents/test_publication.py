@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from casefiles.audit.models import AuditEntry
@@ -141,7 +142,10 @@ def test_public_download_is_404_unless_public_and_published(client: Any, login: 
     _publish_case(case)
     response = client.get(f"/documents/{token}")
     assert response.status_code == 200
-    assert response.data == (UPLOADS / "good" / "suspension-letter-fr.pdf").read_bytes()
+    # The public copy: the same pages, without the document's metadata (tests/security/test_attack_run.py).
+    served = PdfReader(io.BytesIO(response.data))
+    assert served.pdf_header == "%PDF-1.7" and not served.metadata
+    assert "Avis de suspension" in served.pages[0].extract_text()
     assert "filename=Letter.pdf" in response.headers["Content-Disposition"]
 
 
