@@ -73,6 +73,9 @@ class Document(Versioned, TimestampMixin, Base):
     captured_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     public_token: Mapped[str] = mapped_column(String(40), unique=True, nullable=False, default=new_public_token)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The number of the version the public side serves: a new version of a public document on a published case,
+    # uploaded by someone who may not publish, waits for review and leaves this where it was.
+    reviewed_version: Mapped[int | None] = mapped_column(Integer)
 
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="DocumentVersion.number"
@@ -94,6 +97,13 @@ class Document(Versioned, TimestampMixin, Base):
     def current(self) -> DocumentVersion | None:
         """The latest version (older ones are kept)."""
         return self.versions[-1] if self.versions else None
+
+    @property
+    def public_version(self) -> DocumentVersion | None:
+        """The version the public downloads: the last reviewed one (the latest for rows older than the review)."""
+        if self.reviewed_version is None:
+            return self.current
+        return next((v for v in self.versions if v.number == self.reviewed_version), None)
 
 
 class DocumentVersion(Base):

@@ -7,7 +7,6 @@ and deleted again if that transaction ends without a commit (a failed commit lea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import IO, Any
 
 from flask import url_for
@@ -15,28 +14,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from casefiles.audit.services import diff, record
 from casefiles.cases.models import Case
-from casefiles.dates import PartialDate
 from casefiles.documents import detection, extraction, previews, public_copy
 from casefiles.documents.detection import Detected, UploadRefused
-from casefiles.documents.models import Document, DocumentKind, DocumentVersion, Visibility
+from casefiles.documents.models import Document, DocumentVersion, Visibility
+from casefiles.documents.records import DOCUMENT
 from casefiles.documents.storage import HashingTempFile, Storage, get_storage, new_key
 from casefiles.extensions import db
 from casefiles.public.projection import is_public
+from casefiles.records import editing
+from casefiles.records.fields import FieldError
 
-DOCUMENT_FIELDS = ("title", "kind", "date", "description", "source_url", "captured_at")
 _PENDING = "casefiles.documents.new_files"
 _DOOMED = "casefiles.documents.files_of_deleted_cases"
-
-
-class DocumentError(ValueError):
-    """A value of a document is not acceptable (field name, message)."""
-
-    def __init__(self, field_name: str | None, message: Any) -> None:
-        super().__init__(str(message))
-        self.field = field_name
-        self.message = message
 
 
 # --- files written in a transaction disappear again unless it commits ---------------------------------------
@@ -191,72 +181,27 @@ def _store(storage: Storage, document: Document, prepared: Prepared, actor: Any)
 # --- the verbs ----------------------------------------------------------------------------------------------
 
 
-def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
-    clean: dict[str, Any] = {}
-    if "title" in values:
-        clean["title"] = " ".join(str(values["title"] or "").split())[:200]
-    if "kind" in values:
-        kind = DocumentKind.coerce(values["kind"])
-        if kind is None:
-            raise DocumentError("kind", _l("Choose a kind of document from the list."))
-        clean["kind"] = kind.value
-    if "date" in values:
-        clean["date"] = values["date"]
-    if "description" in values:
-        clean["description"] = str(values["description"] or "").strip()
-    if "source_url" in values:
-        url = str(values["source_url"] or "").strip()
-        if url and not url.lower().startswith(("http://", "https://")):
-            raise DocumentError("source_url", _l("The source must be a web address starting with http:// or https://."))
-        clean["source_url"] = url[:2000]
-    if "captured_at" in values:
-        clean["captured_at"] = values["captured_at"]
-    return clean
-
-
-def _snapshot(document: Document) -> dict[str, Any]:
-    return {
-        "title": document.title,
-        "kind": document.kind,
-        "date": document.when.iso() if document.when else None,
-        "description": document.description,
-        "source_url": document.source_url,
-        "captured_at": document.captured_at,
-        "visibility": document.visibility,
-    }
-
-
-def _apply(document: Document, clean: dict[str, Any]) -> None:
-    for name, value in clean.items():
-        if name == "date":
-            partial: PartialDate | None = value
-            document.date = partial.value if partial else None
-            document.date_precision = partial.precision.value if partial else None
-        else:
-            setattr(document, name, value)
-
-
-def _audit(action: str, document: Document, actor: Any, changes: dict, summary: str) -> None:
-    case = db.session.get(Case, document.case_id) if document.case_id else None
-    record(
-        action,
-        actor=actor,
-        object_type="document",
-        object_id=document.id,
-        case_id=document.case_id,
-        case_version=case.version if case else None,
-        summary=summary,
-        changes=changes,
-    )
+# What an editor may change directly: the declared fields of the form (visibility is published by staff, and the
+# version of the file shown publicly follows the uploads).
+EDITABLE = [f.name for f in DOCUMENT.fields if f.extra.get("in_form", True)]
 
 
 def _reindex(document: Document) -> None:
     if document.case_id:
-        from casefiles.cases.services import reindex_case
+        from casefiles.cases.indexing import reindex_case
 
         case = db.session.get(Case, document.case_id)
         if case is not None:
             reindex_case(case)
+
+
+def _title(given: Any, item: Prepared, several: bool) -> str:
+    """The typed title, or the file's name (with the typed title before it when several files share it)."""
+    title = " ".join(str(given or "").split())
+    if title and not several:
+        return title
+    stem = item.original_filename.rsplit(".", 1)[0][:200] or item.original_filename[:200]
+    return f"{title} — {stem}"[:200] if title else stem
 
 
 def upload_documents(
@@ -264,10 +209,11 @@ def upload_documents(
 ) -> list[Document]:
     """Add one document per file to the case, all or nothing: one refused file refuses the whole batch.
 
-    Raises UploadRefused with `.filename` set; nothing is stored then."""
+    New documents are private. Raises UploadRefused with `.filename` set, or FieldError; nothing is stored then."""
     if not files:
-        raise DocumentError("files", _l("Choose at least one file."))
-    clean = _clean_values(values)
+        raise FieldError("files", _l("Choose at least one file."))
+    described = {k: v for k, v in values.items() if k in EDITABLE}
+    DOCUMENT.clean({**described, "title": described.get("title") or "-"})  # refuse bad values before any file
     storage = get_storage()
     prepared: list[Prepared] = []
     try:
@@ -279,28 +225,32 @@ def upload_documents(
                 raise
         documents = []
         for item in prepared:
+            clean = DOCUMENT.clean(
+                {
+                    **described,
+                    "title": _title(described.get("title"), item, len(prepared) > 1),
+                    "visibility": Visibility.PRIVATE.value,
+                    "reviewed_version": 1,
+                }
+            )
             document = Document(case_id=case.id, created_by_id=getattr(actor, "id", None), title="")
-            _apply(document, clean)
-            if not document.title or len(prepared) > 1:
-                document.title = item.original_filename.rsplit(".", 1)[0][:200] or item.original_filename[:200]
-            if len(prepared) > 1 and clean.get("title"):
-                document.title = f"{clean['title']} — {document.title}"[:200]
-            document.visibility = Visibility.PRIVATE.value
+            editing.apply(DOCUMENT, document, clean)
             db.session.add(document)
             db.session.flush()
             version = _store(storage, document, item, actor)
-            _audit(
-                "document.upload",
+            created = {k: [None, v] for k, v in DOCUMENT.snapshot(document).items() if v not in (None, "", [], False)}
+            editing.audit(
+                "upload",
                 document,
                 actor,
                 {
-                    **diff({}, {k: v for k, v in _snapshot(document).items() if v not in (None, "")}),
+                    **created,
                     "file": [None, version.original_filename],
                     "sha256": [None, version.sha256],
                     "size": [None, version.size],
                     "type": [None, version.mime_type],
                 },
-                document.title,
+                rec=DOCUMENT,
             )
             documents.append(document)
     finally:
@@ -311,7 +261,10 @@ def upload_documents(
 
 
 def add_version(document: Document, *, actor: Any, filename: str | None, stream: IO[bytes]) -> DocumentVersion:
-    """Store a new version of the document; every older version stays."""
+    """Store a new version of the document; every older version stays.
+
+    The public side moves to it like any public change: at once, or on a published case after staff review when
+    the uploader may not publish (until then the public downloads the last reviewed version)."""
     storage = get_storage()
     prepared = prepare_file(filename, stream, storage)
     try:
@@ -320,8 +273,9 @@ def add_version(document: Document, *, actor: Any, filename: str | None, stream:
     finally:
         prepared.discard()
     document.updated_at = version.uploaded_at or document.updated_at
-    _audit(
-        "document.version",
+    db.session.flush()
+    editing.audit(
+        "version",
         document,
         actor,
         {
@@ -329,24 +283,20 @@ def add_version(document: Document, *, actor: Any, filename: str | None, stream:
             "file": [previous.original_filename if previous else None, version.original_filename],
             "sha256": [previous.sha256 if previous else None, version.sha256],
         },
-        document.title,
+        rec=DOCUMENT,
     )
+    editing.update(document, actor=actor, changes={"reviewed_version": version.number})
     _reindex(document)
     return version
 
 
-def update_document(document: Document, *, actor: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
-    """Change the description of a document (not its visibility: see publish_document)."""
-    clean = _clean_values({k: v for k, v in values.items() if k in DOCUMENT_FIELDS})
-    if "title" in clean and not clean["title"]:
-        raise DocumentError("title", _l("A document needs a title."))
-    before = _snapshot(document)
-    _apply(document, clean)
-    changes = diff(before, _snapshot(document))
-    if changes:
-        db.session.flush()
-        _audit("document.update", document, actor, changes, document.title)
-    return changes
+def update_document(
+    document: Document, *, actor: Any, values: dict[str, Any], expected_version: int | None = None
+) -> dict[str, list[Any]]:
+    """Change the description of a document (not its visibility: see set_visibility); refused (StaleRecord) if it
+    changed since the edit began. Public changes on a published case wait for review as for every record."""
+    changes = {k: v for k, v in values.items() if k in EDITABLE}
+    return editing.update(document, actor=actor, changes=changes, expected_version=expected_version)
 
 
 def set_visibility(document: Document, *, actor: Any, public: bool) -> bool:
@@ -354,13 +304,12 @@ def set_visibility(document: Document, *, actor: Any, public: bool) -> bool:
     wanted = Visibility.PUBLIC.value if public else Visibility.PRIVATE.value
     if document.visibility == wanted:
         return False
-    before = document.visibility
-    document.visibility = wanted
-    if public and document.current is not None:
-        ensure_public_copy(document.current)
+    shown = document.public_version
+    if public and shown is not None:
+        ensure_public_copy(shown)
+    changes = editing.apply(DOCUMENT, document, {"visibility": wanted})
     db.session.flush()
-    action = "document.publish" if public else "document.unpublish"
-    _audit(action, document, actor, {"visibility": [before, wanted]}, document.title)
+    editing.audit("publish" if public else "unpublish", document, actor, changes, rec=DOCUMENT)
     return True
 
 
@@ -397,12 +346,8 @@ def record_download(document: Document, version: DocumentVersion, *, actor: Any)
     """Every download of a private document leaves an audit entry (who, which version)."""
     if document.is_public:
         return
-    _audit(
-        "document.download",
-        document,
-        actor,
-        {"version": [None, version.number], "sha256": [None, version.sha256]},
-        document.title,
+    editing.audit(
+        "download", document, actor, {"version": [None, version.number], "sha256": [None, version.sha256]}, rec=DOCUMENT
     )
 
 
@@ -455,7 +400,7 @@ def public_documents(case: Case) -> list[PublicDocument]:
     )
     result = []
     for document in rows:
-        current = document.current
+        current = document.public_version  # the last reviewed version of the file
         if current is None:
             continue
         when = document.when
@@ -478,7 +423,7 @@ def public_file(token: str) -> tuple[Document, DocumentVersion, str] | None:
     if document is None or not document.is_public or document.case_id is None:
         return None
     case = db.session.get(Case, document.case_id)
-    current = document.current
+    current = document.public_version  # a new version waiting for review is not served
     # The one definition of "public" (published, with an address, not archived): an archived case's files go too.
     if case is None or not is_public(case) or current is None:
         return None
@@ -526,16 +471,3 @@ def check_storage(storage: Storage | None = None) -> StorageReport:
     if stray is not None:
         report.orphans.extend(stray())
     return report
-
-
-def parse_captured_at(text: str | None) -> datetime | None:
-    """A capture time typed as YYYY-MM-DDTHH:MM (a datetime-local field), in UTC; DocumentError otherwise."""
-    from datetime import UTC
-
-    if not text or not str(text).strip():
-        return None
-    try:
-        value = datetime.fromisoformat(str(text).strip())
-    except ValueError as error:
-        raise DocumentError("captured_at", _l("Give the capture time as a date and time.")) from error
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value

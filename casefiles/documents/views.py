@@ -11,14 +11,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from casefiles.authz import can_publish as may_publish
 from casefiles.authz import public, require
 from casefiles.cases.models import Case
 from casefiles.documents import policies, services
 from casefiles.documents.detection import EXTENSIONS, UploadRefused, download_name, safe_filename
 from casefiles.documents.forms import ConfirmForm, EditDocumentForm, UploadForm, VersionForm
 from casefiles.documents.models import Document, DocumentVersion
+from casefiles.documents.records import DOCUMENT
 from casefiles.documents.storage import StorageError, get_storage
 from casefiles.extensions import db
+from casefiles.records.fields import FieldError
+from casefiles.records.forms import fill_form
+from casefiles.records.views import SAVED, attach_error, save_or_merge
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("documents", __name__)
@@ -88,10 +93,9 @@ def upload(case_id: int) -> ResponseReturnValue:
             db.session.rollback()
             refused.append((getattr(error, "filename", ""), str(error.message)))
             form.files.errors = [_("%(name)s: %(reason)s", name=getattr(error, "filename", ""), reason=error.message)]
-        except services.DocumentError as error:
+        except FieldError as error:
             db.session.rollback()
-            target = getattr(form, error.field or "files", form.files)
-            target.errors = [*target.errors, str(error.message)]
+            attach_error(form, error)
         except StorageError:
             db.session.rollback()
             form.files.errors = [_("The file could not be stored. Please try again later.")]
@@ -117,28 +121,37 @@ def detail(document_id: int) -> ResponseReturnValue:
 
 @bp.route("/staff/documents/<int:document_id>/edit", methods=["GET", "POST"])
 def edit(document_id: int) -> ResponseReturnValue:
-    """Change a document's title, kind, date, description and source."""
+    """Change a document's title, kind, date, description and source; a stale save opens the merge view."""
     document = _load(document_id)
     require(policies.can_edit(current_user, document))
-    form = EditDocumentForm(obj=document)
+    form = EditDocumentForm() if request.method == "POST" else EditDocumentForm(formdata=None)
     if request.method == "GET":
-        form.date.data = document.when.iso() if document.when else ""
-        form.captured_at.data = document.captured_at.strftime("%Y-%m-%d %H:%M") if document.captured_at else ""
+        fill_form(form, DOCUMENT, document)
+    merge = None
     if form.validate_on_submit():
-        try:
-            values = form.values()
-            if not values["title"]:
-                raise services.DocumentError("title", _("A document needs a title."))
-            services.update_document(document, actor=current_user, values=values)
-            db.session.commit()
+        outcome = save_or_merge(
+            document,
+            form,
+            form.values(),
+            lambda values, expected: services.update_document(
+                document, actor=current_user, values=values, expected_version=expected
+            ),
+        )
+        if outcome == SAVED:
             flash(_("Saved."), "success")
             return redirect(url_for("documents.detail", document_id=document.id))
-        except services.DocumentError as error:
-            db.session.rollback()
-            target = getattr(form, error.field or "title", form.title)
-            target.errors = [*target.errors, str(error.message)]
+        merge = outcome
     case = db.session.get(Case, document.case_id) if document.case_id else None
-    return render_template("documents/edit.html", form=form, document=document, case=case)
+    published = bool(case is not None and case.published and document.is_public)
+    return render_template(
+        "documents/edit.html",
+        form=form,
+        document=document,
+        case=case,
+        merge=merge,
+        goes_live=published and may_publish(current_user),
+        needs_review=published and not may_publish(current_user),
+    ), (409 if merge is not None else 200)
 
 
 @bp.route("/staff/documents/<int:document_id>/versions", methods=["POST"])
@@ -155,7 +168,17 @@ def new_version(document_id: int) -> ResponseReturnValue:
             try:
                 version = services.add_version(document, actor=current_user, filename=files[0][0], stream=files[0][1])
                 db.session.commit()
-                flash(_("Version %(number)s added.", number=version.number), "success")
+                if document.reviewed_version == version.number:
+                    flash(_("Version %(number)s added.", number=version.number), "success")
+                else:
+                    flash(
+                        _(
+                            "Version %(number)s added. The public keeps downloading the previous version until "
+                            "staff approve the new one.",
+                            number=version.number,
+                        ),
+                        "success",
+                    )
                 return redirect(url_for("documents.detail", document_id=document.id))
             except UploadRefused as error:
                 db.session.rollback()
