@@ -355,3 +355,33 @@ def test_every_declared_field_is_a_column_of_an_exported_table() -> None:
             rec = next(r for r in records() if r.name == name)
             if rec.field(field["name"]).getter is None:
                 assert field["columns"], f"{name}.{field['name']} is not a column of {info['table']}"
+
+
+def test_an_administrator_loads_an_export_from_the_export_page(app: Any, empty_app: Any) -> None:
+    from support import PASSWORD
+
+    from casefiles.auth.services import create_user
+    from casefiles.authz import Role
+
+    filler = Filler()
+    filler.fill()
+    data, _ = export_zip()
+    before = _database()
+    with empty_app.app_context():
+        admin = create_user(actor=None, email="admin@example.org", password=PASSWORD, role=Role.ADMIN, name="Admin")
+        db.session.commit()
+        client = empty_app.test_client()
+        assert client.post("/login", data={"email": admin.email, "password": PASSWORD}).status_code == 302
+        assert client.get("/staff/import-all").status_code == 200
+        unconfirmed = client.post("/staff/import-all", data={"file": (io.BytesIO(data), "export.zip")})
+        assert unconfirmed.status_code == 200 and not db.session.scalar(select(db.metadata.tables["cases"].c.id))
+        response = client.post("/staff/import-all", data={"file": (io.BytesIO(data), "export.zip"), "confirm": "y"})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        db.session.expire_all()
+        after = _database()
+        emails = {row["email"] for row in after["users"]}
+        assert emails == {"admin@example.org"} | {row["email"] for row in before["users"]}
+        assert after["cases"] == before["cases"]
+        assert _stored(list(filler.files)) == filler.files
+        again = client.post("/staff/import-all", data={"file": (io.BytesIO(data), "export.zip"), "confirm": "y"})
+        assert again.status_code == 422
