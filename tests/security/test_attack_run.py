@@ -466,6 +466,8 @@ def test_feeds_stay_well_formed_whatever_was_saved(app: Any, client: Any, login:
     case = _published_case(client, make_case)
     # Saved before the rule existed (or by another path): every control character there is, and U+FFFE/U+FFFF.
     nasty = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r") + "\x7f\x85\ufffe\uffff"
+    if db.engine.dialect.name == "postgresql":
+        nasty = nasty.replace("\x00", "")  # PostgreSQL stores no NUL at all (one more reason forms refuse it)
     db.session.add(CaseCorrection(case_id=case.id, note=f"Before{nasty}after", note_fr=f"Avant{nasty}après"))
     case.title = f"Title{nasty}end"
     db.session.commit()
@@ -617,13 +619,13 @@ def test_absurd_page_numbers_and_filters_never_500(app: Any, client: Any, login:
 
 
 def test_unicode_digits_in_forms_are_ignored(client: Any, login: Any) -> None:
+    from casefiles.campaigns import services
+
+    campaign = services.create_campaign(actor=None, values={"title_en": "Campaign"})
+    db.session.commit()
     login("staff")
-    campaign = client.post("/staff/campaigns/new", data={"title": "Campaign", "status": "active"})
-    if campaign.status_code != 302:
-        pytest.skip("the campaign form changed")
-    campaign_url = campaign.headers["Location"]
     for reference in ("CF-²", "CF-" + str(2**64), "CF-\u0663"):
-        response = client.post(f"{campaign_url}/cases", data={"reference": reference})
+        response = client.post(f"/staff/campaigns/{campaign.id}/cases", data={"reference": reference})
         assert response.status_code < 500, reference
 
 
