@@ -15,7 +15,7 @@ from casefiles.extensions import db
 from casefiles.institutions.models import Institution
 from casefiles.records.models import APPROVED, PENDING, REJECTED, PendingRevision
 from tests.conftest import AuthActions
-from tests.documents.conftest import UPLOADS, upload
+from tests.documents.conftest import upload
 
 
 def _two_clients(app: Any, make_user: Any, role: str = "staff") -> tuple[Any, Any]:
@@ -68,8 +68,9 @@ def test_institution_conflict_lets_the_user_choose(app: Any, make_user: Any, mak
     stale = b.post(url, data={**base, "name": "Université Fictive (campus)", "version": seen})
     html = stale.get_data(as_text=True)
     assert stale.status_code == 409 and 'name="merge-name"' in html
-    chosen = b.post(url, data={**base, "name": "Université Fictive (campus)", "version": _version(html),
-                               "merge-name": "theirs"})
+    chosen = b.post(
+        url, data={**base, "name": "Université Fictive (campus)", "version": _version(html), "merge-name": "theirs"}
+    )
     assert chosen.status_code == 302
     db.session.expire_all()
     assert institution.name == "Université Fictive de Montréal"
@@ -111,9 +112,7 @@ def test_document_race_opens_the_merge_view_and_keeps_both_changes(app: Any, mak
     db.session.expire_all()
     assert (document.title, document.description) == ("Letter of suspension", "")
 
-    merged = b.post(
-        url, data={**_fields(document, description="Sent by the dean."), "version": _version(html)}
-    )
+    merged = b.post(url, data={**_fields(document, description="Sent by the dean."), "version": _version(html)})
     assert merged.status_code == 302
     db.session.expire_all()
     assert (document.title, document.description) == ("Letter of suspension", "Sent by the dean.")
@@ -127,7 +126,9 @@ def test_document_edit_refuses_bad_values_on_their_field(app: Any, client: Any, 
     response = client.post(url, data={**_fields(document, title="", captured_at="yesterday"), "version": version})
     assert response.status_code == 200 and "A document needs a title." in response.get_data(as_text=True)
     response = client.post(url, data={**_fields(document, captured_at="not a time"), "version": version})
-    assert response.status_code == 200 and "Give the capture time as a date and time." in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Give the capture time as a date and time." in response.get_data(
+        as_text=True
+    )
     db.session.expire_all()
     assert document.title == "Suspension letter" and document.captured_at is None
 
