@@ -141,7 +141,7 @@ def test_logs_hold_no_private_values(app, caplog, make_user, make_case) -> None:
         }
         assert post(f"/staff/cases/{case.id}/edit", edit) == 302
         # a stale save (conflict) with the canaries still in the draft
-        assert post(f"/staff/cases/{case.id}/edit", {**edit, "version": version}) in (200, 409)
+        assert post(f"/staff/cases/{case.id}/edit", {**edit, "title": "Another title", "version": version}) == 409
         person_form = {
             "legal_name": CANARIES["legal_name"],
             "name_consent": "none",
