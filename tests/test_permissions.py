@@ -46,6 +46,7 @@ EXPECTED_MINIMUM_ROLE: dict[str, Role] = {
     "publishing.unpublish": Role.STAFF,
     "publishing.content": Role.STAFF,
     "publishing.delete_correction": Role.STAFF,
+    "review.decide": Role.STAFF,
     "briefs.dossiers": Role.STAFF,
     "briefs.new_dossier": Role.STAFF,
     "briefs.dossier": Role.STAFF,
