@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from casefiles.cases.records import CASE
 from casefiles.forms_common import strip
 
 
@@ -59,15 +58,7 @@ class PublicContentForm(FlaskForm):
     )
     correction_note_fr = TextAreaField(_l("Correction note (French)"), filters=[strip], validators=[Length(max=2000)])
     version = HiddenField()
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "title": self.title.data or "",
-            "title_fr": self.title_fr.data or "",
-            "public_summary": self.public_summary.data or "",
-            "public_summary_fr": self.public_summary_fr.data or "",
-            "featured": bool(self.featured.data),
-        }
+    record = CASE
 
     def correction(self) -> dict[str, str]:
         return {"note": self.correction_note.data or "", "note_fr": self.correction_note_fr.data or ""}

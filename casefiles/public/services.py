@@ -173,33 +173,26 @@ def withdraw_consent(person: Person, *, actor: Any) -> None:
     consent_withdrawn(person, actor=actor)
 
 
-def update_public_content(case: Case, *, actor: Any, values: dict[str, Any], correction: dict | None = None) -> dict:
-    """Edit the public title and summary in both languages and the featured flag, with an optional correction."""
-    before = {f: getattr(case, f) for f in PUBLIC_CONTENT_FIELDS}
-    problems: list[tuple[str | None, Any]] = []
-    for name in PUBLIC_CONTENT_FIELDS:
-        if name not in values:
-            continue
-        value = values[name]
-        if name == "featured":
-            setattr(case, name, bool(value))
-            continue
-        value = (value or "").strip()
-        limit = MAX_TITLE if name.startswith("title") else MAX_TEXT
-        if len(value) > limit:
-            problems.append((name, _l("This text is too long.")))
-        setattr(case, name, value)
-    if not (case.title or "").strip():
-        problems.append(("title", _l("Give the case a title.")))
-    if problems:
-        for name, value in before.items():
-            setattr(case, name, value)
-        raise PublishError(problems)
-    changes = diff(before, {f: getattr(case, f) for f in PUBLIC_CONTENT_FIELDS})
-    if changes:
-        case.public_updated_at = utcnow()
-        db.session.flush()
-        _audit("case.public_content", case, actor, changes)
+def update_public_content(
+    case: Case,
+    *,
+    actor: Any,
+    values: dict[str, Any],
+    correction: dict | None = None,
+    expected_version: int | None = None,
+) -> dict:
+    """Edit the public title and summary in both languages and the featured flag, with an optional correction.
+
+    The ordinary edit path of the case: version-checked, audited, and reviewed like any public change.
+    """
+    from casefiles.records import editing
+
+    changes = editing.update(
+        case,
+        actor=actor,
+        changes={k: v for k, v in values.items() if k in PUBLIC_CONTENT_FIELDS},
+        expected_version=expected_version,
+    )
     if correction and ((correction.get("note") or "").strip() or (correction.get("note_fr") or "").strip()):
         add_correction(case, actor=actor, note=correction.get("note") or "", note_fr=correction.get("note_fr") or "")
     return changes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -13,11 +13,15 @@ from sqlalchemy import select
 from casefiles.authz import require
 from casefiles.cases import policies as case_policies
 from casefiles.cases.models import Case
+from casefiles.cases.records import CASE
 from casefiles.extensions import db
 from casefiles.public import services
 from casefiles.public.forms import DeleteCorrectionForm, PublicContentForm, PublishForm, UnpublishForm
 from casefiles.public.models import CaseCorrection
 from casefiles.public.projection import project
+from casefiles.records.fields import FieldError
+from casefiles.records.forms import fill_form, form_values
+from casefiles.records.views import SAVED, save_or_merge
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("publishing", __name__)
@@ -90,18 +94,28 @@ def unpublish(case_id: int) -> ResponseReturnValue:
 def content(case_id: int) -> ResponseReturnValue:
     """Edit the public title and summary in both languages, featured flag, correction notes."""
     case = _load(case_id)
-    form = PublicContentForm(obj=case)
+    form = PublicContentForm() if request.method == "POST" else PublicContentForm(formdata=None)
+    if request.method == "GET":
+        fill_form(form, CASE, case)
+    merge = None
     if form.validate_on_submit():
-        try:
-            services.update_public_content(case, actor=current_user, values=form.values(), correction=form.correction())
-        except services.PublishError as error:
-            db.session.rollback()
-            _put_problems(form, error)
-        else:
-            db.session.commit()
+
+        def save(values: dict, expected: int | None) -> None:
+            try:
+                services.update_public_content(
+                    case, actor=current_user, values=values, correction=form.correction(), expected_version=expected
+                )
+            except services.PublishError as error:
+                raise FieldError(error.problems[0][0], error.problems[0][1]) from error
+
+        outcome = save_or_merge(case, form, form_values(CASE, form), save)
+        if outcome == SAVED:
             flash(_("The public content is saved."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("public/staff/content.html", case=case, form=form, corrections=_corrections(case))
+        merge = outcome
+    return render_template(
+        "public/staff/content.html", case=case, form=form, merge=merge, corrections=_corrections(case)
+    ), (409 if merge is not None else 200)
 
 
 def _corrections(case: Case) -> list[CaseCorrection]:
