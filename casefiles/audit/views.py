@@ -11,13 +11,13 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from casefiles.audit.models import AuditEntry
 from casefiles.auth.models import User
 from casefiles.authz import Role, require_role
-from casefiles.cases.queries import Page
 from casefiles.extensions import db
+from casefiles.pagination import paginate, scalar_rows
 from casefiles.views_common import parse_id
 
 bp = Blueprint("audit", __name__)
@@ -97,17 +97,8 @@ def index() -> ResponseReturnValue:
     """Every audit entry, newest first, with filters and pagination."""
     require_role(Role.ADMIN)
     filters = AuditFilters.from_args(request.args)
-    stmt = filters.query()
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page = Page(items=[], total=total, page=filters.page, per_page=PER_PAGE)
-    page.page = min(page.page, page.pages)
-    page.items = list(
-        db.session.scalars(
-            stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-            .limit(PER_PAGE)
-            .offset((page.page - 1) * PER_PAGE)
-        )
-    )
+    stmt = filters.query().order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    page = paginate(stmt, page=filters.page, per_page=PER_PAGE, rows=scalar_rows)
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
     people = db.session.scalars(select(User).order_by(User.name, User.email)).all()
     return render_template(

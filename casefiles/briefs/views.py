@@ -19,6 +19,7 @@ from casefiles.cases import policies as case_policies
 from casefiles.cases.models import Case
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
+from casefiles.pagination import paginate, scalar_rows
 from casefiles.views_common import get_or_404, parse_id
 
 bp = Blueprint("briefs", __name__)
@@ -78,7 +79,7 @@ def dossiers() -> ResponseReturnValue:
     """The dossiers I asked for, newest first."""
     require(policies.can_request_dossier(current_user))
     query = select(DossierJob).where(DossierJob.created_by_id == current_user.id).order_by(DossierJob.id.desc())
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=20, error_out=False)
+    page = paginate(query, page=request.args.get("page", 1, type=int) or 1, per_page=20, rows=scalar_rows)
     return render_template("briefs/dossiers.html", page=page)
 
 

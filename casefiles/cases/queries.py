@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, func, literal_column, select
@@ -14,6 +13,7 @@ from casefiles.cases.policies import visible_cases_filter
 from casefiles.enums import CaseStatus, Outcome, PersonCategory
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
+from casefiles.pagination import Page, paginate, scalar_rows
 from casefiles.people.models import Person
 from casefiles.search import query_terms
 
@@ -102,36 +102,6 @@ class CaseFilters:
         )
 
 
-@dataclass
-class Page:
-    """One page of results."""
-
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-    pages: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.pages = max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last_index(self) -> int:
-        return min(self.page * self.per_page, self.total)
-
-
 def _text_condition(terms: list[str]) -> Any:
     """Each word must prefix-match a word of the case (range scans on the token index)."""
     conditions = []
@@ -187,15 +157,7 @@ def filtered_cases(user: Any, filters: CaseFilters, *, for_count: bool = False) 
 
 def find_cases(user: Any, filters: CaseFilters, per_page: int = 25) -> Page:
     """A page of matching cases, with the people and institution loaded for the list."""
-    stmt = filtered_cases(user, filters)
+    stmt = filtered_cases(user, filters).order_by(*SORTS[filters.sort])
+    stmt = stmt.options(selectinload(Case.people), selectinload(Case.tags))
     counted = filtered_cases(user, filters, for_count=True)
-    total = db.session.scalar(select(func.count()).select_from(counted.order_by(None).subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(filters.page, pages)
-    rows = db.session.scalars(
-        stmt.order_by(*SORTS[filters.sort])
-        .options(selectinload(Case.people), selectinload(Case.tags))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(rows), total=total, page=page, per_page=per_page)
+    return paginate(stmt, page=filters.page, per_page=per_page, count=counted, rows=scalar_rows)

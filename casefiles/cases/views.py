@@ -12,6 +12,7 @@ from casefiles.audit.models import AuditEntry
 from casefiles.auth.services import active_users
 from casefiles.authz import can_publish, require
 from casefiles.cases import policies, services
+from casefiles.campaigns.services import case_campaign_context
 from casefiles.cases.blueprint import bp, load_case
 from casefiles.cases.dashboard import dashboard_data
 from casefiles.cases.forms import AdminDeleteForm, CaseForm, ConfirmForm, NewCaseForm
@@ -20,6 +21,7 @@ from casefiles.cases.records import CASE
 from casefiles.enums import NameConsent
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
+from casefiles.pagination import paginate, scalar_rows
 from casefiles.records.fields import FieldError
 from casefiles.records.forms import fill_form
 from casefiles.records.review import pending_for_case, recent_decisions_for, revision_labels
@@ -93,6 +95,7 @@ def detail(case_id: int) -> ResponseReturnValue:
         revision_labels=revision_labels,
         decisions=recent_decisions_for(case.id, getattr(current_user, "id", None)),
         can_review=can_publish(current_user),
+        **case_campaign_context(case),
         policies=policies,
         confirm_form=ConfirmForm(),
         NameConsent=NameConsent,
@@ -138,18 +141,9 @@ def edit(case_id: int) -> ResponseReturnValue:
 def history(case_id: int) -> ResponseReturnValue:
     """Who changed which field from what to what, and when."""
     case = load_case(case_id)
-    page_number = max(1, request.args.get("page", 1, type=int) or 1)
-    per_page = 50
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.case_id == case.id)
-        .order_by(AuditEntry.id.desc())
-        .limit(per_page + 1)
-        .offset((page_number - 1) * per_page)
-    ).all()
-    return render_template(
-        "cases/history.html", case=case, entries=entries[:per_page], page=page_number, has_next=len(entries) > per_page
-    )
+    stmt = select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.id.desc())
+    page = paginate(stmt, page=request.args.get("page", 1, type=int) or 1, per_page=50, rows=scalar_rows)
+    return render_template("cases/history.html", case=case, page=page)
 
 
 @bp.route("/cases/<int:case_id>/archive", methods=["POST"])

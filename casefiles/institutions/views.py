@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from casefiles.authz import Role, require_role
 from casefiles.cases.models import Case
 from casefiles.cases.queries import CaseFilters, find_cases
-from casefiles.extensions import db
 from casefiles.institutions import services
 from casefiles.institutions.forms import InstitutionForm
 from casefiles.institutions.models import Institution
 from casefiles.institutions.records import INSTITUTION
+from casefiles.pagination import paginate
 from casefiles.records.forms import fill_form
 from casefiles.records.views import SAVED, save_or_merge
 from casefiles.views_common import get_or_404
@@ -27,8 +27,6 @@ bp = Blueprint("institutions", __name__)
 def index() -> ResponseReturnValue:
     """Every institution, with how many cases each has."""
     q = (request.args.get("q") or "").strip()[:200]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    per_page = 50
     stmt = (
         select(Institution, func.count(Case.id))
         .outerjoin(Case, (Case.institution_id == Institution.id) & Case.archived_at.is_(None))
@@ -37,10 +35,8 @@ def index() -> ResponseReturnValue:
     )
     if q:
         stmt = stmt.where(func.lower(Institution.name).contains(q.lower(), autoescape=True))
-    rows = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).all()
-    return render_template(
-        "institutions/index.html", rows=rows[:per_page], q=q, page=page, has_next=len(rows) > per_page
-    )
+    page = paginate(stmt, page=request.args.get("page", 1, type=int) or 1, per_page=50)
+    return render_template("institutions/index.html", page=page, q=q)
 
 
 @bp.route("/<int:institution_id>")

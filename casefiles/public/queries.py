@@ -19,10 +19,10 @@ from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from casefiles.cases.models import Case, Event
-from casefiles.cases.queries import Page
 from casefiles.enums import NameConsent, Outcome, PersonCategory
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
+from casefiles.pagination import Page, paginate, scalar_rows
 from casefiles.people.models import Person
 from casefiles.public.models import CaseCorrection
 from casefiles.public.projection import PublicCase, build_public_cases, is_public
@@ -160,16 +160,10 @@ def load_cases(ids: list[int]) -> list[Case]:
 
 def find_public_cases(filters: PublicFilters, locale: str, per_page: int = 20) -> Page:
     """One page of published cases matching the filters, as projections."""
-    base = _filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(filters.page, pages)
-    ids = list(
-        db.session.scalars(
-            base.order_by(Case.published_at.desc(), Case.id.desc()).limit(per_page).offset((page - 1) * per_page)
-        )
-    )
-    return Page(items=cached_public_cases(ids, locale), total=total, page=page, per_page=per_page)
+    stmt = _filtered(filters).order_by(Case.published_at.desc(), Case.id.desc())
+    page = paginate(stmt, page=filters.page, per_page=per_page, rows=scalar_rows)
+    page.items = cached_public_cases(list(page.items), locale)
+    return page
 
 
 def recent_public_cases(locale: str, limit: int = 6, featured: bool | None = None) -> list[PublicCase]:
