@@ -1,4 +1,5 @@
-"""`flask storage check`: re-hash every stored file; list missing files, orphan files and hash mismatches."""
+"""`flask storage check`: re-hash every stored file; list missing files, orphan files and hash mismatches.
+`flask storage public-copies`: make the metadata-free public copies that public documents lack."""
 
 from __future__ import annotations
 
@@ -27,4 +28,35 @@ def check_command() -> None:
         f"{len(report.mismatched)} hash mismatch(es), {len(report.orphans)} orphan(s)."
     )
     if not report.ok:
+        sys.exit(1)
+
+
+@storage_cli.command("public-copies")
+def public_copies_command() -> None:
+    """Give every public document a metadata-free public copy it lacks (files stored before such copies were
+    made for their type); until then their public download answers 404. Exit 1 when some copy cannot be made."""
+    from sqlalchemy import select
+
+    from casefiles.documents.models import Document, Visibility
+    from casefiles.documents.public_copy import needs_public_copy
+    from casefiles.documents.services import ensure_public_copy
+    from casefiles.extensions import db
+
+    made, failed = 0, []
+    ids = db.session.scalars(select(Document.id).where(Document.visibility == Visibility.PUBLIC.value)).all()
+    for document_id in ids:
+        document = db.session.get(Document, document_id)
+        version = document.public_version if document is not None else None
+        if version is None or version.public_key or not needs_public_copy(version.mime_type):
+            continue
+        if ensure_public_copy(version):
+            db.session.commit()
+            made += 1
+        else:
+            db.session.rollback()
+            failed.append(document_id)
+    for document_id in failed:
+        click.echo(f"NO COPY   document {document_id}")
+    click.echo(f"{made} public copy(ies) made; {len(failed)} document(s) without one (not downloadable publicly).")
+    if failed:
         sys.exit(1)

@@ -308,10 +308,17 @@ def test_a_document_stored_without_a_public_copy_gets_one_when_published(
     assert version.public_key
     served = anonymous.get(f"/documents/{document.public_token}")
     assert served.status_code == 200 and LEGAL_NAME.encode() not in served.data
-    # A public document without a clean copy is refused rather than served with its metadata.
-    version.public_key = None
+    # A public document without a clean copy is refused rather than served with its metadata ...
+    get_storage().delete(version.public_key)
+    version.public_key = version.public_sha256 = version.public_size = None
     db.session.commit()
     assert anonymous.get(f"/documents/{document.public_token}").status_code == 404
+    # ... until the command that makes the missing copies (run once after upgrading) gives it one.
+    result = app.test_cli_runner().invoke(args=["storage", "public-copies"])
+    assert result.exit_code == 0 and "1 public copy(ies) made" in result.output, result.output
+    served = anonymous.get(f"/documents/{document.public_token}")
+    assert served.status_code == 200 and LEGAL_NAME.encode() not in served.data
+    assert app.test_cli_runner().invoke(args=["storage", "check"]).exit_code == 0
 
 
 # --- 3. one-time codes are spent once ------------------------------------------------------------------------
