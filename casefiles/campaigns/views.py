@@ -21,6 +21,7 @@ from casefiles.cases.models import Case
 from casefiles.extensions import db
 from casefiles.organizations.models import organization_key
 from casefiles.organizations.services import organizations_by_key
+from casefiles.pagination import paginate, scalar_rows
 from casefiles.records.fields import FieldError
 from casefiles.records.forms import fill_form
 from casefiles.records.views import SAVED, attach_error, delete_checked, save_or_merge
@@ -71,7 +72,7 @@ def index() -> ResponseReturnValue:
         stmt = stmt.where(or_(func.lower(Campaign.title_en).like(like), func.lower(Campaign.title_fr).like(like)))
     if CampaignStatus.coerce(status):
         stmt = stmt.where(Campaign.status == status)
-    pagination = db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
+    pagination = paginate(stmt, page=page, per_page=PER_PAGE, rows=scalar_rows)
     rows = [(c, services.latest_count(c), services.growth(c)) for c in pagination.items]
     return render_template(
         "campaigns/index.html", rows=rows, page=pagination, q=q, status=status, statuses=list(CampaignStatus)

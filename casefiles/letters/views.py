@@ -16,6 +16,7 @@ from casefiles.letters import policies, services
 from casefiles.letters.forms import ConfirmForm, LetterForm, PasteForm
 from casefiles.letters.models import Letter, LetterSignatory
 from casefiles.letters.records import LETTER
+from casefiles.pagination import paginate, scalar_rows
 from casefiles.records.fields import FieldError
 from casefiles.records.forms import fill_form
 from casefiles.records.views import SAVED, attach_error, delete_checked, save_or_merge
@@ -42,7 +43,7 @@ def index() -> ResponseReturnValue:
     require(policies.can_view(current_user))
     page = max(1, request.args.get("page", 1, type=int) or 1)
     stmt = select(Letter).order_by(Letter.id.desc())
-    pagination = db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
+    pagination = paginate(stmt, page=page, per_page=PER_PAGE, rows=scalar_rows)
     return render_template("letters/index.html", page=pagination)
 
 

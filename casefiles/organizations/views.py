@@ -16,6 +16,7 @@ from casefiles.organizations import policies, services
 from casefiles.organizations.forms import OrganizationForm
 from casefiles.organizations.models import Organization, OrganizationKind, campaign_partners
 from casefiles.organizations.records import ORGANIZATION
+from casefiles.pagination import paginate
 from casefiles.records.fields import FieldError
 from casefiles.records.forms import fill_form
 from casefiles.records.views import SAVED, attach_error, save_or_merge
@@ -43,15 +44,12 @@ def index() -> ResponseReturnValue:
         stmt = stmt.where(Organization.name_key.contains(services.organization_key(q), autoescape=True))
     if OrganizationKind.coerce(kind):
         stmt = stmt.where(Organization.kind == kind)
-    rows = db.session.execute(stmt.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
     return render_template(
         "organizations/index.html",
-        rows=rows[:PER_PAGE],
+        page=paginate(stmt, page=page, per_page=PER_PAGE),
         q=q,
         kind=kind,
         kinds=list(OrganizationKind),
-        page=page,
-        has_next=len(rows) > PER_PAGE,
     )
 
 
