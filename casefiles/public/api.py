@@ -105,7 +105,7 @@ def case(slug: str) -> ResponseReturnValue:
         data["url"] = url_for("public.case", slug=slug, _external=True)
         body = _dumps(data)
         cached = (body, hashlib.sha256(f"{BUILD}|{body}".encode()).hexdigest()[:32], projection.updated_at)
-        PAGES.put(key, generation, *cached)
+        PAGES.put(key, cached, generation)
     early = not_modified(cached[1])
     if early is not None:
         return early

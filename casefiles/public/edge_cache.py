@@ -11,13 +11,12 @@ choice (a signed-in team member) always go to Flask.
 from __future__ import annotations
 
 import re
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from werkzeug.http import parse_cookie, parse_date
+
+from casefiles.caching import BoundedCache
 
 MARKER = "X-Casefiles-Edge-Cacheable"
 # Only the public pages, feeds and API go through the cache (never downloads, static files or the staff side).
@@ -33,17 +32,13 @@ class EdgeCache:
     def __init__(self, wsgi_app: Callable, flask_app: Any, size: int = 4096, ttl: float = 30.0) -> None:
         self.wsgi_app = wsgi_app
         self.flask_app = flask_app
-        self.size = size
-        self.ttl = ttl
-        self.entries: OrderedDict[tuple, tuple[Any, float, str, list[tuple[str, str]], bytes, str]] = OrderedDict()
-        self.lock = threading.Lock()
+        self.entries = BoundedCache(size, ttl)
         self._engine: Any = None
 
     # -- helpers ---------------------------------------------------------------------------------------
 
     def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
+        self.entries.clear()
 
     def _generation(self) -> Any:
         from casefiles.public.queries import generation_for_engine
@@ -79,19 +74,13 @@ class EdgeCache:
         if key is None:
             return self.wsgi_app(environ, start_response)
         generation = self._generation()
-        with self.lock:
-            hit = self.entries.get(key)
-            if hit is not None and (hit[0] != generation or time.monotonic() - hit[1] > self.ttl):
-                del self.entries[key]
-                hit = None
-            if hit is not None:
-                self.entries.move_to_end(key)
+        hit = self.entries.get(key, generation)
         if hit is not None:
             return self._answer(environ, start_response, hit)
         return self._fill(environ, start_response, key, generation)
 
     def _answer(self, environ: dict, start_response: Callable, hit: tuple) -> Iterable[bytes]:
-        _, _, status, headers, body, etag = hit
+        status, headers, body, etag = hit
         if_none_match = environ.get("HTTP_IF_NONE_MATCH", "")
         # Only a page that is there may be "not modified": a 404 (unpublished, archived, withdrawn) stays a 404
         # whatever validators the reader still holds.
@@ -132,13 +121,9 @@ class EdgeCache:
         )
         stored_headers = [(k, v) for k, v in headers if k != MARKER]
         etag = next((v for k, v in stored_headers if k.lower() == "etag"), "")
-        entry = (generation, time.monotonic(), status, stored_headers, body, etag)
+        entry = (status, stored_headers, body, etag)
         if cacheable:
-            with self.lock:
-                self.entries[key] = entry
-                self.entries.move_to_end(key)
-                while len(self.entries) > self.size:
-                    self.entries.popitem(last=False)
+            self.entries.put(key, entry, generation)
         return self._answer(environ, start_response, entry)
 
 

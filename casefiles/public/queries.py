@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
-from threading import Lock
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
+from casefiles.caching import BoundedCache
 from casefiles.cases.models import Case, Event
 from casefiles.enums import NameConsent, Outcome, PersonCategory
 from casefiles.extensions import db
@@ -241,10 +239,9 @@ def filter_choices() -> dict[str, Any]:
 
 # (case id, locale) -> ((version, public slug), stored at, projection). The random slug in the key keeps
 # rows of different databases (tests, restores) that share an id and a version apart.
-_CACHE: OrderedDict[tuple[int, str], tuple[tuple, float, PublicCase]] = OrderedDict()
-_CACHE_LOCK = Lock()
 CACHE_SIZE = 4096
 CACHE_TTL = 60.0  # seconds; bounds staleness for changes that do not move the case version (institution names)
+_CACHE = BoundedCache(CACHE_SIZE, CACHE_TTL)
 
 
 def cached_public_cases(ids: list[int], locale: str) -> list[PublicCase]:
@@ -256,13 +253,11 @@ def cached_public_cases(ids: list[int], locale: str) -> list[PublicCase]:
         row.id: (row.version, row.public_slug, generation)
         for row in db.session.execute(select(Case.id, Case.version, Case.public_slug).where(Case.id.in_(ids)))
     }
-    now = time.monotonic()
     found: dict[int, PublicCase] = {}
-    with _CACHE_LOCK:
-        for case_id in ids:
-            hit = _CACHE.get((case_id, locale))
-            if hit and hit[0] == versions.get(case_id) and now - hit[1] < CACHE_TTL:
-                found[case_id] = hit[2]
+    for case_id in ids:
+        hit = _CACHE.get((case_id, locale), versions.get(case_id))
+        if hit is not None:
+            found[case_id] = hit
     missing = [i for i in ids if i not in found and i in versions]
     if missing:
         loaded = load_cases(missing)
@@ -274,23 +269,16 @@ def cached_public_cases(ids: list[int], locale: str) -> list[PublicCase]:
 
 
 def remember(case: Case, locale: str, projection: PublicCase) -> None:
-    key = (case.id, locale)
-    with _CACHE_LOCK:
-        _CACHE[key] = ((case.version, case.public_slug, public_generation()), time.monotonic(), projection)
-        _CACHE.move_to_end(key)
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    _CACHE.put((case.id, locale), projection, (case.version, case.public_slug, public_generation()))
 
 
 def cached_public_case(case: Case, locale: str) -> PublicCase | None:
     """The projection of one published case, from the cache when its version has not moved."""
     if not is_public(case):
         return None
-    now = time.monotonic()
-    with _CACHE_LOCK:
-        hit = _CACHE.get((case.id, locale))
-    if hit and hit[0] == (case.version, case.public_slug, public_generation()) and now - hit[1] < CACHE_TTL:
-        return hit[2]
+    hit = _CACHE.get((case.id, locale), (case.version, case.public_slug, public_generation()))
+    if hit is not None:
+        return hit
     projection = build_public_cases([case], locale)[0]
     if projection is not None:
         remember(case, locale, projection)
@@ -298,8 +286,7 @@ def cached_public_case(case: Case, locale: str) -> PublicCase | None:
 
 
 def clear_cache() -> None:
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    _CACHE.clear()
 
 
 # -- one cheap validator for every cached public answer -------------------------------------------------------
@@ -336,8 +323,9 @@ def generation_for_engine(engine: Any) -> Any:
             connection.rollback()
         return tuple(row) if row else (0, None)
     except Exception:  # noqa: BLE001 - a broken connection must never break a public page
-        logging.getLogger(__name__).warning("Public generation check: the held connection failed; reconnecting",
-                                            exc_info=True)
+        logging.getLogger(__name__).warning(
+            "Public generation check: the held connection failed; reconnecting", exc_info=True
+        )
         _drop_generation_connection()
         with engine.connect() as conn:
             row = conn.execute(text(_GENERATION_SQL)).first()

@@ -7,11 +7,8 @@ published answers exactly like a case that does not exist.
 from __future__ import annotations
 
 import hashlib
-import time
-from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
-from threading import Lock
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -20,6 +17,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from casefiles.authz import public
+from casefiles.caching import BoundedCache
 from casefiles.cases.models import Case
 from casefiles.enums import Outcome, PersonCategory
 from casefiles.public import queries
@@ -48,36 +46,9 @@ def body_etag(body: bytes) -> str:
     return hashlib.sha256(BUILD.encode() + body).hexdigest()[:32]
 
 
-class ResponseCache:
-    """Rendered anonymous answers per worker, keyed by what they show and checked against a fresh validator."""
-
-    def __init__(self, size: int = 2048, ttl: float = 30.0) -> None:
-        self.size = size
-        self.ttl = ttl  # bounds staleness should a change ever bypass the audit log
-        self.entries: OrderedDict[tuple, tuple[Any, float, Any, str, datetime | None]] = OrderedDict()
-        self.lock = Lock()
-
-    def get(self, key: tuple, validator: Any) -> tuple[Any, str, datetime | None] | None:
-        with self.lock:
-            hit = self.entries.get(key)
-            if hit is None or hit[0] != validator or time.monotonic() - hit[1] > self.ttl:
-                return None
-            self.entries.move_to_end(key)
-            return hit[2], hit[3], hit[4]
-
-    def put(self, key: tuple, validator: Any, body: Any, etag: str, last_modified: datetime | None) -> None:
-        with self.lock:
-            self.entries[key] = (validator, time.monotonic(), body, etag, last_modified)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-PAGES = ResponseCache()
+# Rendered anonymous answers per worker, keyed by what they show and checked against a fresh validator; the
+# time-to-live bounds staleness should a change ever bypass the audit log.
+PAGES = BoundedCache(size=2048, ttl=30.0)
 
 
 def anonymous() -> bool:
@@ -136,7 +107,7 @@ def home() -> ResponseReturnValue:
         ).encode()
         cached = (body, body_etag(body), None)
         if anonymous():
-            PAGES.put(key, generation, *cached)
+            PAGES.put(key, cached, generation)
     return conditional(Response(cached[0], mimetype="text/html"), cached[1], None)
 
 
@@ -162,7 +133,7 @@ def index() -> ResponseReturnValue:
         updated = max((c.updated_at for c in page.items if c.updated_at), default=None)
         cached = (body, body_etag(body), updated)
         if anonymous():
-            PAGES.put(key, generation, *cached)
+            PAGES.put(key, cached, generation)
     response = Response(cached[0], mimetype="text/html")
     return conditional(response, cached[1], cached[2])
 
@@ -179,7 +150,7 @@ def case(slug: str) -> ResponseReturnValue:
         body = render_template("public/case.html", case=projection).encode()
         cached = (body, body_etag(body), projection.updated_at)
         if anonymous():
-            PAGES.put(key, generation, *cached)
+            PAGES.put(key, cached, generation)
     early = not_modified(cached[1])
     if early is not None:
         return early
