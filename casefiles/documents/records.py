@@ -34,10 +34,9 @@ def _clean_captured_at(value: Any) -> str | None:
     if isinstance(value, datetime):
         return _utc(value).isoformat()
     try:
-        parsed = datetime.fromisoformat(str(value).strip())
-    except ValueError as error:
+        return _utc(datetime.fromisoformat(str(value).strip())).isoformat()
+    except (ValueError, OverflowError) as error:  # OverflowError: 9999-12-31 23:59-05:00 is past the calendar in UTC
         raise FieldError("captured_at", _l("Give the capture time as a date and time.")) from error
-    return _utc(parsed).isoformat()
 
 
 def _read_captured_at(document: Document) -> str | None:

@@ -625,6 +625,33 @@ def test_absurd_page_numbers_and_filters_never_500(app: Any, client: Any, login:
         assert client.get(url).status_code < 500, url
 
 
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_500(
+    client: Any, login: Any, make_case: Any, storage: None
+) -> None:
+    login("staff")
+    case = make_case()
+    assert (
+        upload(client, case.id, [(UPLOADS / "good" / "notes-utf8.txt", "notes.txt")], title="Notes").status_code == 302
+    )
+    document = db.session.scalars(select(Document)).one()
+    for captured_at in ("9999-12-31 23:59-05:00", "0001-01-01 00:00+05:00", "99999-01-01"):
+        response = client.post(
+            f"/staff/documents/{document.id}/edit",
+            data={"title": "Notes", "kind": "other", "captured_at": captured_at, "version": document.version},
+        )
+        assert response.status_code < 500, captured_at
+    db.session.refresh(document)
+    assert document.captured_at is None
+    # The same form saves a real time (so the refusals above were about the dates).
+    saved = client.post(
+        f"/staff/documents/{document.id}/edit",
+        data={"title": "Notes", "kind": "other", "captured_at": "2024-01-02 10:00", "version": document.version},
+    )
+    assert saved.status_code == 302
+    db.session.refresh(document)
+    assert document.captured_at is not None
+
+
 def test_unicode_digits_in_forms_are_ignored(client: Any, login: Any) -> None:
     from casefiles.campaigns import services
 
