@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 
 class LabelledEnum(enum.Enum):
@@ -15,9 +16,9 @@ class LabelledEnum(enum.Enum):
         return str(LABELS[self])
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        """(value, label) pairs for a select field, labels translated at render time."""
-        return [(member.value, LABELS[member]) for member in cls]  # type: ignore[misc]
+    def choices(cls) -> list[SelectChoice]:
+        """The options of a select field (value, label), labels translated at render time."""
+        return [SelectChoice(member.value, LABELS[member]) for member in cls]  # type: ignore[misc]
 
     @classmethod
     def coerce(cls, value: object) -> LabelledEnum | None:

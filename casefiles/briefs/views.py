@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from casefiles.authz import require
 from casefiles.briefs import policies, services, worker
@@ -89,9 +90,9 @@ def new_dossier() -> ResponseReturnValue:
     require(policies.can_request_dossier(current_user))
     cases = _selectable_cases()
     form = DossierForm()
-    form.case_ids.choices = [(c.id, f"{c.reference} · {c.title}") for c in cases]
+    form.case_ids.choices = [SelectChoice(c.id, f"{c.reference} · {c.title}") for c in cases]
     institutions = db.session.scalars(select(Institution).order_by(Institution.name).limit(2000))
-    form.institution_id.choices = [(0, "—")] + [(i.id, i.name) for i in institutions]
+    form.institution_id.choices = [SelectChoice(0, "—")] + [SelectChoice(i.id, i.name) for i in institutions]
     if request.method == "GET":
         form.case_ids.data = [n for n in map(parse_id, request.args.getlist("case")) if n is not None]
     if form.validate_on_submit():
