@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from casefiles.auth.models import User
 from casefiles.extensions import db
-from casefiles.transfer import csv_import, csv_import_more
+from casefiles.transfer import csv_campaigns, csv_import, csv_organizations
 from casefiles.transfer.report import ImportRefused, ImportReport
 
 cases_cli = AppGroup("cases", help="Case files: CSV import.")
@@ -48,13 +48,13 @@ def _run(kind: str, path: Path, dry_run: bool, actor_email: str | None, verbose:
     data = path.read_bytes()
     previews = {
         "cases": csv_import.preview_cases,
-        "campaigns": csv_import_more.preview_campaigns,
-        "organizations": csv_import_more.preview_organizations,
+        "campaigns": csv_campaigns.preview_campaigns,
+        "organizations": csv_organizations.preview_organizations,
     }
     importers = {
         "cases": csv_import.import_cases,
-        "campaigns": csv_import_more.import_campaigns,
-        "organizations": csv_import_more.import_organizations,
+        "campaigns": csv_campaigns.import_campaigns,
+        "organizations": csv_organizations.import_organizations,
     }
     report = previews[kind](data, path.name, **options)
     _print_report(report, verbose)

@@ -19,13 +19,16 @@ from sqlalchemy import select
 from casefiles.audit.services import record
 from casefiles.auth.models import User
 from casefiles.cases import services as case_services
-from casefiles.people import services as people_services
-from casefiles.records.fields import FieldError
 from casefiles.cases.models import Case
+from casefiles.cases.records import CASE, SANCTION
 from casefiles.dates import PartialDate, PartialDateError
 from casefiles.enums import CaseStatus, Outcome, PersonCategory, SanctionType
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution, institution_key
+from casefiles.institutions.records import INSTITUTION
+from casefiles.people import services as people_services
+from casefiles.people.records import PERSON
+from casefiles.records.fields import FieldError
 from casefiles.transfer import bulk_cases
 from casefiles.transfer.csv_reading import ImportFileError, cell_error, chunks, read_csv
 from casefiles.transfer.report import (
@@ -60,17 +63,24 @@ CASE_COLUMNS = (
     "published",
 )
 CASE_OPTIONAL = ("title",)
-LIMITS = {
-    "external_ref": 100,
-    "person": 200,
-    "institution": 300,
-    "region": 100,
-    "country": 100,
-    "title": 200,
-    "speech": 50_000,
-    "public_summary": 50_000,
-    "private_notes": 50_000,
+# Each column is a declared field of one of the case file's records; its limit is that field's.
+COLUMN_FIELDS = {
+    "external_ref": CASE.by_name["external_ref"],
+    "person": PERSON.by_name["legal_name"],
+    "category": PERSON.by_name["category"],
+    "institution": INSTITUTION.by_name["name"],
+    "region": INSTITUTION.by_name["region"],
+    "country": INSTITUTION.by_name["country"],
+    "title": CASE.by_name["title"],
+    "speech": CASE.by_name["speech_text"],
+    "sanction_type": SANCTION.by_name["type"],
+    "sanction_date": SANCTION.by_name["date"],
+    "status": CASE.by_name["status"],
+    "outcome": CASE.by_name["outcome"],
+    "public_summary": CASE.by_name["public_summary"],
+    "private_notes": CASE.by_name["private_notes"],
 }
+LIMITS = {column: field.max_length for column, field in COLUMN_FIELDS.items() if field.max_length}
 
 
 @dataclass
@@ -163,7 +173,11 @@ def _validate_case_rows(data: bytes, filename: str) -> tuple[ImportReport, list[
                 return None
             found = lookup.get(text.casefold()) or lookup.get(text.replace("_", " ").casefold())
             if found is None:
-                refuse(column, _l("“%(value)s” is not one of the accepted values.", value=text))
+                accepted = ", ".join(m.value for m in COLUMN_FIELDS[column].enum)
+                refuse(
+                    column,
+                    _l("“%(value)s” is not one of the accepted values: %(values)s.", value=text, values=accepted),
+                )
                 return None
             return found.value
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 from casefiles.audit.services import record
 from casefiles.authz import Role, require_role
 from casefiles.extensions import db
-from casefiles.transfer import csv_import, csv_import_more
+from casefiles.transfer import csv_campaigns, csv_import, csv_organizations
 from casefiles.transfer.forms import ConfirmImportForm, ImportForm
 from casefiles.transfer.import_all_form import ImportAllForm
 from casefiles.transfer.report import ImportRefused
@@ -25,18 +25,18 @@ bp = Blueprint("transfer", __name__)
 PENDING_MAX_AGE = 24 * 3600
 PREVIEWS = {
     "cases": csv_import.preview_cases,
-    "campaigns": csv_import_more.preview_campaigns,
-    "organizations": csv_import_more.preview_organizations,
+    "campaigns": csv_campaigns.preview_campaigns,
+    "organizations": csv_organizations.preview_organizations,
 }
 IMPORTERS = {
     "cases": csv_import.import_cases,
-    "campaigns": csv_import_more.import_campaigns,
-    "organizations": csv_import_more.import_organizations,
+    "campaigns": csv_campaigns.import_campaigns,
+    "organizations": csv_organizations.import_organizations,
 }
 COLUMNS = {
     "cases": csv_import.CASE_COLUMNS + csv_import.CASE_OPTIONAL,
-    "campaigns": csv_import_more.CAMPAIGN_COLUMNS + csv_import_more.CAMPAIGN_OPTIONAL,
-    "organizations": csv_import_more.ORG_COLUMNS,
+    "campaigns": csv_campaigns.CAMPAIGN_COLUMNS + csv_campaigns.CAMPAIGN_OPTIONAL,
+    "organizations": csv_organizations.ORG_COLUMNS,
 }
 
 

@@ -1,4 +1,7 @@
-"""CSV import of organizations and campaigns, with the same preview and all-or-nothing apply as cases."""
+"""CSV import of campaigns, with the same preview and all-or-nothing apply as cases.
+
+Columns and their limits come from the campaign's declaration: a field added there is a column here.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +12,17 @@ from sqlalchemy import select
 
 from casefiles.campaigns import services as campaign_services
 from casefiles.campaigns.models import Campaign, CampaignKind, CampaignStatus
+from casefiles.campaigns.records import CAMPAIGN
 from casefiles.cases.models import Case
 from casefiles.dates import PartialDate, PartialDateError
 from casefiles.enums import Outcome
 from casefiles.extensions import db
-from casefiles.organizations import services as org_services
-from casefiles.organizations.models import OrganizationKind, organization_key
 from casefiles.transfer.csv_import import Progress, _audit_import
 from casefiles.transfer.csv_reading import ImportFileError, cell_error, chunks, read_csv
 from casefiles.transfer.report import CREATE, REFUSE, UPDATE, ImportRefused, ImportReport, RowResult, enum_lookup
 
-ORG_COLUMNS = ("name", "kind", "city", "province", "website")
-ORG_LIMITS = {"name": 300, "city": 100, "province": 100, "website": 2000}
-CAMPAIGN_COLUMNS = (
+# The columns a campaign row must have; the other importable fields (and the linked cases) may be left out.
+CAMPAIGN_REQUIRED = (
     "external_ref",
     "title_en",
     "title_fr",
@@ -32,107 +33,17 @@ CAMPAIGN_COLUMNS = (
     "end_date",
     "goal",
 )
-CAMPAIGN_OPTIONAL = (
-    "description_en",
-    "description_fr",
-    "call_to_action_en",
-    "call_to_action_fr",
-    "targets",
-    "asks",
-    "external_url",
-    "cases",
-)
-CAMPAIGN_LIMITS = {"external_ref": 100, "title_en": 200, "title_fr": 200, "external_url": 2000}
+CAMPAIGN_COLUMNS = tuple(f.name for f in CAMPAIGN.fields if f.import_ and f.name in CAMPAIGN_REQUIRED)
+CAMPAIGN_OPTIONAL = (*(f.name for f in CAMPAIGN.fields if f.import_ and f.name not in CAMPAIGN_REQUIRED), "cases")
+CAMPAIGN_LIMITS = {
+    f.name: f.max_length for f in CAMPAIGN.fields if f.import_ and f.max_length and f.kind in ("text", "ref")
+}
 
 
 def _split_list(text: str) -> list[str]:
     """A list in one cell: one item per line, or items separated by “ | ”."""
     parts = text.splitlines() if "\n" in text else text.split("|")
     return [" ".join(p.split()) for p in parts if p.strip()]
-
-
-# -- organizations ---------------------------------------------------------------------------------
-
-
-def _validate_orgs(data: bytes, filename: str) -> tuple[ImportReport, list[tuple[RowResult, dict[str, str]]]]:
-    report = ImportReport(kind="organizations", filename=filename)
-    try:
-        csv_file = read_csv(data, required=ORG_COLUMNS)
-    except ImportFileError as error:
-        report.file_errors = error.messages
-        return report, []
-    kinds = enum_lookup(OrganizationKind)
-    seen: dict[str, int] = {}
-    good = []
-    for number, cells in csv_file.rows:
-        values = {k: " ".join((v or "").split()) for k, v in cells.items()}
-        result = RowResult(row=number, reference=values["name"])
-        report.rows.append(result)
-        for column, limit in ORG_LIMITS.items():
-            if len(values[column]) > limit:
-                result.messages.append(cell_error(number, column, _l("longer than %(max)s characters.", max=limit)))
-        key = organization_key(values["name"])
-        if not values["name"]:
-            result.messages.append(cell_error(number, "name", _l("enter the organization's name.")))
-        elif key in seen:
-            result.messages.append(
-                cell_error(
-                    number,
-                    "name",
-                    _l("“%(ref)s” already appears on row %(first)s.", ref=values["name"], first=seen[key]),
-                )
-            )
-        seen.setdefault(key, number)
-        if values["kind"]:
-            member = kinds.get(values["kind"].casefold())
-            if member is None:
-                result.messages.append(
-                    cell_error(
-                        number, "kind", _l("“%(value)s” is not one of the accepted values.", value=values["kind"])
-                    )
-                )
-            else:
-                values["kind"] = member.value
-        else:
-            values["kind"] = OrganizationKind.OTHER.value
-        if result.messages:
-            result.action = REFUSE
-        else:
-            good.append((result, values))
-    return report, good
-
-
-def preview_organizations(data: bytes, filename: str) -> ImportReport:
-    """What importing this organizations file would do; nothing is written."""
-    report, good = _validate_orgs(data, filename)
-    existing = org_services.organizations_by_key(v["name"] for _, v in good)
-    for result, values in good:
-        result.action = UPDATE if organization_key(values["name"]) in existing else CREATE
-    return report
-
-
-def import_organizations(data: bytes, filename: str, *, actor: Any, progress: Progress | None = None) -> ImportReport:
-    """Create or update organizations by name (ignoring case, spacing, apostrophe and dash style)."""
-    report = preview_organizations(data, filename)
-    if not report.ok:
-        raise ImportRefused(report)
-    _, good = _validate_orgs(data, filename)
-    for chunk in chunks(good, 500):
-        existing = org_services.organizations_by_key(v["name"] for _, v in chunk)
-        for _result, values in chunk:
-            org = existing.get(organization_key(values["name"]))
-            if org is None:
-                org_services.create_organization(actor=actor, values=values)
-            else:
-                org_services.update_organization(org, actor=actor, changes=values)
-        if progress:
-            progress(len(chunk))
-    _audit_import(report, actor)
-    report.applied = True
-    return report
-
-
-# -- campaigns -------------------------------------------------------------------------------------
 
 
 def _validate_campaigns(data: bytes, filename: str) -> tuple[ImportReport, list[tuple[RowResult, dict[str, Any]]]]:
