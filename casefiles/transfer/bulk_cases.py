@@ -13,8 +13,8 @@ from typing import Any
 from casefiles.audit.models import AuditEntry
 from casefiles.audit.services import record
 from casefiles.cases.indexing import case_words
-from casefiles.cases.records import CASE, SANCTION
 from casefiles.cases.models import Case, CaseSearchToken, Sanction
+from casefiles.cases.records import CASE, SANCTION
 from casefiles.db import utcnow
 from casefiles.enums import CaseStatus, NameConsent, Outcome, PersonCategory, Priority
 from casefiles.extensions import db
