@@ -1,4 +1,5 @@
 """Every record type's declaration, imported in one place so the registry is complete."""
+# ruff: noqa: I001 - declared in dependency order: institutions and people before the cases that use them
 
 from casefiles.institutions.records import INSTITUTION  # noqa: F401
 from casefiles.people.records import PERSON  # noqa: F401

@@ -1,4 +1,5 @@
 """Every model, imported in one place so the metadata is complete."""
+# ruff: noqa: I001 - the record declarations come last: they read the mapped models
 
 from casefiles.audit.models import AuditEntry
 from casefiles.auth.models import User

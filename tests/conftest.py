@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from support import ARTIFACTS, FIXTURES, IN_CI, PASSWORD, skip_or_fail  # noqa: F401 (re-exported)
 
 from casefiles import create_app
 from casefiles.extensions import db
-
-from support import ARTIFACTS, IN_CI, PASSWORD, FIXTURES, skip_or_fail  # noqa: F401 (re-exported)
 
 
 def _worker() -> str:

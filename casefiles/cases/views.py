@@ -11,8 +11,8 @@ from sqlalchemy import select
 from casefiles.audit.models import AuditEntry
 from casefiles.auth.services import active_users
 from casefiles.authz import can_publish, require
-from casefiles.cases import policies, services
 from casefiles.campaigns.services import case_campaign_context
+from casefiles.cases import policies, services
 from casefiles.cases.blueprint import bp, load_case
 from casefiles.cases.dashboard import dashboard_data
 from casefiles.cases.forms import AdminDeleteForm, CaseForm, ConfirmForm, NewCaseForm

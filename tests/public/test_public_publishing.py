@@ -15,10 +15,10 @@ from public_fixtures import (  # noqa: F401 - pytest fixtures
 )
 from sqlalchemy import select
 
-from casefiles.people import services as people_services
 from casefiles.audit.models import AuditEntry
 from casefiles.cases import services as case_services
 from casefiles.extensions import db
+from casefiles.people import services as people_services
 from casefiles.public import services
 from casefiles.public.projection import public_case
 

@@ -6,8 +6,8 @@ import re
 from datetime import timedelta
 
 from argon2 import PasswordHasher
-from support import PASSWORD
 from sqlalchemy import select
+from support import PASSWORD
 
 from casefiles.audit.models import AuditEntry
 from casefiles.auth import services

@@ -9,8 +9,8 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from support import skip_or_fail
 from sqlalchemy import select
+from support import skip_or_fail
 
 from casefiles.audit.models import AuditEntry
 from casefiles.backup import services

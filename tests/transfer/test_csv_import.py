@@ -180,8 +180,8 @@ def test_a_published_row_without_public_summary_is_refused_when_reviewed(app: An
 
 
 def test_bulk_created_cases_have_the_search_words_and_history_of_the_services(app: Any, make_user: Any) -> None:
-    from casefiles.cases.models import CaseSearchToken
     from casefiles.cases.indexing import reindex_case
+    from casefiles.cases.models import CaseSearchToken
 
     staff = make_user("staff")
     import_cases(cases_csv([case_row("W-1", person="Zoë d’Aragon")]), "w.csv", actor=staff)
