@@ -427,19 +427,32 @@ def showcase_loaded() -> bool:
 
 
 def demo_pdf() -> bytes:
-    """A small one-page PDF, generated (no file shipped with the demo)."""
-    from weasyprint import HTML
-
-    html = (
-        "<html><head><meta charset='utf-8'><title>Demo decision letter</title></head>"
-        "<body style='font-family: sans-serif'>"
-        "<h1>Ordre imaginaire des infirmières</h1>"
-        "<p><strong>DEMONSTRATION DOCUMENT — fictional.</strong></p>"
-        "<p>Decision of the fictional disciplinary committee: Amélie Exemple is suspended for two months.</p>"
-        "<p>Décision fictive du comité de discipline : suspension de deux mois.</p>"
-        "</body></html>"
-    )
-    return HTML(string=html).write_pdf()
+    """A small one-page PDF, written here (no file shipped with the demo, no PDF library needed)."""
+    lines = [
+        "Ordre imaginaire des infirmieres - DEMONSTRATION DOCUMENT (fictional)",
+        "Decision of the fictional disciplinary committee:",
+        "Amelie Exemple is suspended for two months.",
+        "Decision fictive du comite de discipline : suspension de deux mois.",
+    ]
+    text = "BT /F1 12 Tf 72 740 Td 16 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text.encode("latin-1")),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 DEMO_NOTES = (
