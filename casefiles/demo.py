@@ -689,7 +689,13 @@ def load_showcase() -> dict[str, int]:
 @demo_cli.command("load")
 @click.option("--count", default=24, show_default=True, help="How many demo cases.")
 @click.option("--force", is_flag=True, help="Load even if the database already has cases.")
-def load_command(count: int, force: bool) -> None:
+@click.option(
+    "--showcase/--no-showcase",
+    default=True,
+    show_default=True,
+    help="Also the published cases, campaigns, organizations, letter and documents (loaded once).",
+)
+def load_command(count: int, force: bool, showcase: bool) -> None:
     """Fill an empty database with fictional demo data (a second load adds nothing)."""
     existing = db.session.scalar(select(func.count(Case.id))) or 0
     if existing and not force:
@@ -698,6 +704,8 @@ def load_command(count: int, force: bool) -> None:
         created = load_demo(count)
         db.session.commit()
         click.echo(f"Loaded {created} fictional demo cases.")
+    if not showcase:
+        return
     if showcase_loaded():
         click.echo("The demo showcase is already loaded; nothing loaded.")
         return

@@ -398,7 +398,7 @@ def cluster() -> Iterator[Cluster]:
         cluster.flask(
             "users", "create", EDITOR, "--role", "staff", "--name", "Editor", "--password-stdin", stdin=PASSWORD
         )
-        cluster.flask("demo", "load", "--count", "6")
+        cluster.flask("demo", "load", "--count", "6", "--no-showcase")
 
         app_unit = _unit("casefiles.service")
         for name, port in (("a", ports["a"]), ("b", ports["b"])):

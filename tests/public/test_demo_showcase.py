@@ -133,3 +133,11 @@ def test_a_second_demo_load_adds_nothing_and_does_not_fail(app: Any) -> None:
     again = _load(app)
     assert "nothing loaded" in again
     assert _counts() == first
+
+
+def test_demo_load_without_the_showcase_loads_only_working_cases(app: Any) -> None:
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--count", "6", "--no-showcase"])
+    assert result.exit_code == 0, result.output
+    counts = _counts()
+    assert counts["Case"] == 6 and counts["Campaign"] == 0 and counts["Document"] == 0
+    assert "showcase" not in result.output
