@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -375,46 +374,6 @@ def case_document_text(case: Case) -> str:
         if current is not None:
             texts.append(current.extracted_text)
     return "\n".join(t for t in texts if t)
-
-
-@dataclass(frozen=True)
-class PublicDocument:
-    """What the public may know of a document: plain values only."""
-
-    title: str
-    kind_label: str
-    date_display: str
-    mime_label: str
-    size: int
-    download_url: str
-
-
-def public_documents(case: Case) -> list[PublicDocument]:
-    """Public documents of a published case, for public pages and PDFs (empty when the case is not public)."""
-    if not is_public(case):
-        return []
-    rows = db.session.scalars(
-        select(Document)
-        .where(Document.case_id == case.id, Document.visibility == Visibility.PUBLIC.value)
-        .order_by(Document.date.desc().nulls_last(), Document.id)
-    )
-    result = []
-    for document in rows:
-        current = document.public_version  # the last reviewed version of the file
-        if current is None:
-            continue
-        when = document.when
-        result.append(
-            PublicDocument(
-                title=document.title,
-                kind_label=document.kind_enum.label,
-                date_display=when.display() if when else "",
-                mime_label=str(detection.TYPE_LABELS.get(current.mime_type, "")),
-                size=current.public_size if current.public_key else current.size,
-                download_url=url_for("documents.public_download", token=document.public_token, _external=False),
-            )
-        )
-    return result
 
 
 def public_file(token: str) -> tuple[Document, DocumentVersion, str] | None:

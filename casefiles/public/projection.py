@@ -59,9 +59,14 @@ class PublicCorrection:
 
 @dataclass(frozen=True)
 class PublicDocument:
+    """What the public may know of a document: plain values only (the last reviewed version of its file)."""
+
     title: str
     url: str
-    media_type: str = ""
+    kind_label: str = ""
+    date_display: str = ""
+    mime_label: str = ""
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -234,6 +239,41 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
+def _public_documents(case: Case) -> tuple[PublicDocument, ...]:
+    """The public documents of the case (each at its last reviewed version), newest first."""
+    from flask import url_for
+    from sqlalchemy import select
+
+    from casefiles.documents.detection import TYPE_LABELS
+    from casefiles.documents.models import Document, Visibility
+    from casefiles.extensions import db
+
+    if case.id is None:
+        return ()
+    rows = db.session.scalars(
+        select(Document)
+        .where(Document.case_id == case.id, Document.visibility == Visibility.PUBLIC.value)
+        .order_by(Document.date.desc().nulls_last(), Document.id)
+    )
+    found = []
+    for document in rows:
+        current = document.public_version
+        if current is None:
+            continue
+        when = document.when
+        found.append(
+            PublicDocument(
+                title=document.title,
+                url=url_for("documents.public_download", token=document.public_token),
+                kind_label=document.kind_enum.label,
+                date_display=when.display() if when else "",
+                mime_label=str(TYPE_LABELS.get(current.mime_type, "")),
+                size=current.public_size if current.public_key else current.size,
+            )
+        )
+    return tuple(found)
+
+
 def public_case(case: Case, locale: str) -> PublicCase | None:
     """The public projection of a case in this language, or None when the case is not public."""
     if not is_public(case):
@@ -310,7 +350,7 @@ def project(
             published_at=_aware(case.published_at),
             updated_at=max(stamps) if stamps else None,
             corrections=corrections,
-            documents=(),
+            documents=_public_documents(case),
             campaigns=campaigns,
             featured=bool(case.featured),
             summary_language=summary_lang,

@@ -158,15 +158,21 @@ def test_public_documents_projection(app: Any, login: Any, client: Any, make_cas
     upload(client, case.id, [(UPLOADS / "good" / "notes-utf8.txt", "notes.txt")], title="Private notes CANARY")
     public_doc = db.session.scalars(select(Document).where(Document.title == "Public post")).one()
     client.post(f"/staff/documents/{public_doc.id}/visibility", data={"visibility": "public"})
+    from casefiles.public.projection import public_case
+
     with app.test_request_context():
-        assert services.public_documents(case) == []  # the case is not published
+        assert public_case(case, "en") is None  # the case is not published
         _publish_case(case)
-        listed = services.public_documents(case)
+        listed = list(public_case(case, "en").documents)
     assert [d.title for d in listed] == ["Public post"]
     item = listed[0]
     assert item.kind_label == "Other document" and item.date_display == "November 2023"
-    assert item.download_url == f"/documents/{public_doc.public_token}"
+    assert item.url == f"/documents/{public_doc.public_token}"
     assert "CANARY" not in repr(listed)
+    # The public case page lists it, and it downloads.
+    page = client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    assert "Public post" in page and item.url in page and "Private notes CANARY" not in page
+    assert client.get(item.url).status_code == 200
 
 
 @pytest.mark.parametrize("role", ["volunteer"])

@@ -149,7 +149,11 @@ def test_a_case_taken_down_leaves_every_public_surface_at_once(
 def test_an_archived_case_lists_no_public_documents(
     app: Any, client: Any, login: Any, make_case: Any, storage: None
 ) -> None:
-    from casefiles.documents.services import public_documents
+    from casefiles.public.projection import public_case
+
+    def public_documents(case: Any) -> list:
+        projection = public_case(case, "en")
+        return list(projection.documents) if projection else []
 
     login("staff")
     case = _published_case(client, make_case)
