@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from casefiles.authz import ROLE_LABELS, Role
@@ -18,8 +18,8 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-def _role_choices() -> list[tuple[str, object]]:
-    return [(role.value, ROLE_LABELS[role]) for role in Role]
+def _role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 class UserCreateForm(FlaskForm):

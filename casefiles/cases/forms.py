@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -104,7 +105,7 @@ class NewCaseForm(CaseForm):
         return {name: self._fields[name].data for name in NEW_CASE_PERSON_FIELDS}
 
     sanction_type = SelectField(
-        _l("Sanction"), choices=lambda: [("", _l("— none yet —")), *SanctionType.choices()], default=""
+        _l("Sanction"), choices=lambda: [SelectChoice("", _l("— none yet —")), *SanctionType.choices()], default=""
     )
     sanction_date = PartialDateField(_l("Date of the sanction"))
     sanction_duration = StringField(_l("Duration"), filters=[strip], validators=[Length(max=100)])

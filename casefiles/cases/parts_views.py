@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from casefiles.auth.services import active_users
 from casefiles.authz import can_publish, require
@@ -71,7 +72,10 @@ def _load_part(case, kind: str, item_id: int):  # noqa: ANN001, ANN202
 
 def _prepare(form, kind: str) -> None:  # noqa: ANN001
     if kind == "tasks":
-        form.owner_id.choices = [("", _("— nobody —")), *[(u.id, u.display_name) for u in active_users()]]
+        form.owner_id.choices = [
+            SelectChoice("", _("— nobody —")),
+            *[SelectChoice(u.id, u.display_name) for u in active_users()],
+        ]
 
 
 def _render(form, case, kind: str, title, item, merge=None):  # noqa: ANN001, ANN202
@@ -149,8 +153,9 @@ def part_delete(case_id: int, kind: str, item_id: int) -> ResponseReturnValue:
         form.version.data = item.version
     if form.validate_on_submit():
         version = form.version.data if form.version.data not in (None, "") else None
-        if delete_checked(item, version, lambda expected: part.remove(item, actor=current_user,
-                                                                      expected_version=expected)):
+        if delete_checked(
+            item, version, lambda expected: part.remove(item, actor=current_user, expected_version=expected)
+        ):
             flash(_("Removed."), "success")
             return redirect(url_for("cases.detail", case_id=case.id, _anchor=part.anchor))
         item = _load_part(case, kind, item_id)

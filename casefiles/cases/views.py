@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from casefiles.audit.models import AuditEntry
 from casefiles.auth.services import active_users
@@ -31,7 +32,7 @@ from casefiles.records.views import SAVED, attach_error, save_or_merge
 def _assignee_choices(form: CaseForm, can_assign: bool) -> None:
     """Only staff assign volunteers; for anyone else the field does not exist, whatever is posted."""
     if can_assign:
-        form.assignee_ids.choices = [(u.id, f"{u.display_name} ({u.role.label})") for u in active_users()]
+        form.assignee_ids.choices = [SelectChoice(u.id, f"{u.display_name} ({u.role.label})") for u in active_users()]
     else:
         del form.assignee_ids
 
@@ -181,4 +182,3 @@ def delete(case_id: int) -> ResponseReturnValue:
             flash(_("Case %(ref)s deleted for good.", ref=reference), "success")
             return redirect(url_for("cases.index"))
     return render_template("cases/delete.html", case=case, form=form)
-

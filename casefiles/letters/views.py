@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from casefiles.audit.services import record
 from casefiles.authz import require
@@ -34,7 +35,7 @@ def _load(letter_id: int) -> Letter:
 
 def _campaign_choices(form: LetterForm) -> None:
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id.desc()).limit(500)).all()
-    form.campaign_id.choices = [("", _("— none —"))] + [(c.id, c.title) for c in campaigns]
+    form.campaign_id.choices = [SelectChoice("", _("— none —"))] + [SelectChoice(c.id, c.title) for c in campaigns]
 
 
 @bp.route("/")

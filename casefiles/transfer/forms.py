@@ -5,9 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField
 
-KINDS = [("cases", _l("Cases")), ("campaigns", _l("Campaigns")), ("organizations", _l("Organizations"))]
+KINDS = [
+    SelectChoice("cases", _l("Cases")),
+    SelectChoice("campaigns", _l("Campaigns")),
+    SelectChoice("organizations", _l("Organizations")),
+]
 
 
 class ImportForm(FlaskForm):

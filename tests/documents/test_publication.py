@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from casefiles.audit.models import AuditEntry
-from casefiles.documents import services
 from casefiles.documents.models import Document
 from casefiles.extensions import db
 from tests.documents.conftest import UPLOADS, upload
