@@ -82,8 +82,11 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from casefiles.audit.views import bp as audit_bp
-    from casefiles.auth.views import bp as auth_bp
-    from casefiles.cases import parts_views, views  # noqa: F401 (their routes)
+    from casefiles.auth import links_views, twofactor_views  # noqa: F401 (their routes)
+    from casefiles.auth import views as auth_views  # noqa: F401 (its routes)
+    from casefiles.auth.blueprint import bp as auth_bp
+    from casefiles.cases import parts_views  # noqa: F401 (their routes)
+    from casefiles.cases import views as case_views  # noqa: F401 (its routes)
     from casefiles.cases.blueprint import bp as cases_bp
     from casefiles.institutions.views import bp as institutions_bp
     from casefiles.web import bp as web_bp

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from casefiles.auth import services
+from casefiles.auth.blueprint import bp
 from casefiles.auth.forms import ChoosePasswordForm, InviteForm
 from casefiles.auth.mail import mail_configured, send_mail
 from casefiles.auth.models import User
-from casefiles.auth.views import bp
 from casefiles.authz import Role, public, require_role
 from casefiles.extensions import db
 from casefiles.security import throttled

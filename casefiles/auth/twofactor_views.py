@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from casefiles.auth import services, totp
+from casefiles.auth.blueprint import bp
 from casefiles.auth.forms import ConfirmPasswordForm, SecuritySettingsForm, TotpSetupForm
 from casefiles.auth.passwords import verify_password
-from casefiles.auth.views import bp
 from casefiles.authz import Role, require_role
 from casefiles.extensions import db
 

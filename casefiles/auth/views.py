@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from casefiles.auth import services, sessions, totp
+from casefiles.auth.blueprint import bp
 from casefiles.auth.forms import LoginForm, PasswordChangeForm, SecondFactorForm, UserCreateForm, UserEditForm
 from casefiles.auth.models import User
 from casefiles.auth.passwords import verify_password
@@ -20,7 +21,6 @@ from casefiles.extensions import db, login_manager
 from casefiles.security import throttled
 from casefiles.views_common import get_or_404
 
-bp = Blueprint("auth", __name__)
 PENDING_SECOND_FACTOR_SECONDS = 300
 PENDING_SECOND_FACTOR_KEYS = ("_2fa_user", "_2fa_token", "_2fa_next", "_2fa_started")
 
@@ -230,5 +230,3 @@ def user_edit(user_id: int) -> ResponseReturnValue:
             return redirect(url_for("auth.users"))
     return render_template("users/form.html", form=form, user=user)
 
-
-from casefiles.auth import links_views, twofactor_views  # noqa: E402,F401  (invitations, resets, second factor)

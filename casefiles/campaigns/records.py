@@ -10,6 +10,7 @@ from wtforms import ValidationError
 from wtforms.validators import URL, Optional
 
 from casefiles.campaigns.models import Campaign, CampaignKind, CampaignStatus, Channel, SupporterSnapshot
+from casefiles.db import utcnow
 from casefiles.enums import Outcome
 from casefiles.extensions import db
 from casefiles.records.fields import DATE, ENUM, INT, LINES, LONG_TEXT, PARTIAL_DATE, Field, FieldError
@@ -59,9 +60,14 @@ def _snapshot_label(snap: SupporterSnapshot) -> str:
     return f"{source} {snap.date.isoformat() if snap.date else ''}".strip()
 
 
-def _after_snapshot(snap: SupporterSnapshot, actor: Any, changes: dict[str, Any]) -> None:
-    from casefiles.campaigns.services import touch_campaign
+def touch_campaign(campaign: Campaign | None) -> None:
+    """Move the campaign's version on when something hanging off it changes."""
+    if campaign is not None:
+        campaign.updated_at = utcnow()
+        db.session.flush()
 
+
+def _after_snapshot(snap: SupporterSnapshot, actor: Any, changes: dict[str, Any]) -> None:
     touch_campaign(db.session.get(Campaign, snap.campaign_id) if snap.campaign_id else None)
 
 

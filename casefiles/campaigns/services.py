@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import select
 
 from casefiles.audit.services import record
-from casefiles.campaigns.forms import PartnersForm
 from casefiles.campaigns.models import (
     Campaign,
     CampaignKind,
@@ -17,21 +16,13 @@ from casefiles.campaigns.models import (
     SupporterSnapshot,
     case_campaigns,
 )
+from casefiles.campaigns.records import touch_campaign
 from casefiles.cases.models import Case
-from casefiles.db import utcnow
 from casefiles.enums import Outcome
 from casefiles.extensions import db
 from casefiles.organizations.models import Organization
 from casefiles.records import editing
 from casefiles.records.editing import audit
-
-
-def touch_campaign(campaign: Campaign | None) -> None:
-    """Move the campaign's version on when something hanging off it changes."""
-    if campaign is not None:
-        campaign.updated_at = utcnow()
-        db.session.flush()
-
 
 # -- campaigns -------------------------------------------------------------------------------------
 
@@ -181,15 +172,3 @@ def set_campaign_partners(campaign: Campaign, organizations: list[Organization],
     touch_campaign(campaign)
     audit("partners", campaign, actor, {"partners": [before, after]})
     return {"partners": [before, after]}
-
-
-def case_campaign_context(case: Case) -> dict[str, Any]:
-    """What the case page shows of campaigns: the campaigns it is part of, its partners, the partners form."""
-    from casefiles.organizations.services import case_partners_of
-
-    partners = case_partners_of(case)
-    return {
-        "case_campaigns": campaigns_for_case(case),
-        "case_partners": partners,
-        "case_partners_form": PartnersForm(formdata=None, names="\n".join(o.name for o in partners)),
-    }

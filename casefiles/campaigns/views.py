@@ -303,3 +303,15 @@ def delete(campaign_id: int) -> ResponseReturnValue:
         campaign = _load(campaign_id)
         form.version.data = campaign.version
     return render_template("campaigns/delete.html", campaign=campaign, form=form)
+
+
+def case_campaign_context(case: Case) -> dict[str, Any]:
+    """What the case page shows of campaigns: the campaigns it is part of, its partners, the partners form."""
+    from casefiles.organizations.services import case_partners_of
+
+    partners = case_partners_of(case)
+    return {
+        "case_campaigns": services.campaigns_for_case(case),
+        "case_partners": partners,
+        "case_partners_form": PartnersForm(formdata=None, names="\n".join(o.name for o in partners)),
+    }

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from wtforms.validators import URL, Optional
 
 from casefiles.auth.models import User
+from casefiles.cases.deadlines import sync_appeal_task
+from casefiles.cases.indexing import reindex_case
 from casefiles.cases.models import Case, Event, Sanction, Tag, Task
 from casefiles.enums import CaseStatus, EventKind, Outcome, Priority, SanctionType
 from casefiles.extensions import db
@@ -105,8 +107,6 @@ def _clean_owner_choice(value: Any) -> int | None:
 
 
 def _after_case(case: Case, actor: Any, changes: dict[str, Any]) -> None:
-    from casefiles.cases.indexing import reindex_case
-
     reindex_case(case)
 
 
@@ -119,8 +119,6 @@ def _validate_sanction(sanction: Sanction) -> None:
 
 
 def _after_sanction(sanction: Sanction, actor: Any, changes: dict[str, Any]) -> None:
-    from casefiles.cases.services import sync_appeal_task
-
     if "__deleted__" not in changes:
         sync_appeal_task(sanction.case, sanction, actor)
 

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from casefiles.audit.models import AuditEntry
 from casefiles.auth.services import active_users
 from casefiles.authz import can_publish, require
-from casefiles.campaigns.services import case_campaign_context
+from casefiles.campaigns.views import case_campaign_context
 from casefiles.cases import policies, services
 from casefiles.cases.blueprint import bp, load_case
 from casefiles.cases.dashboard import dashboard_data

@@ -216,7 +216,9 @@ def test_case_page_panel_shows_what_the_case_view_passes(campaign: Campaign, mak
     org = create_organization(actor=None, values={"name": "Clinique juridique – Est"})
     set_case_partners(case, [org], actor=None)
     db.session.commit()
-    context = services.case_campaign_context(case)
+    from casefiles.campaigns.views import case_campaign_context
+
+    context = case_campaign_context(case)
     assert set(context) == {"case_campaigns", "case_partners", "case_partners_form"}
     assert context["case_campaigns"] == [campaign] and context["case_partners"] == [org]
     assert context["case_partners_form"].names.data == "Clinique juridique – Est"
