@@ -145,7 +145,8 @@ def _strip_pdf(source: Path, out: IO[bytes]) -> bool:
     timer = threading.Timer(extraction.TIMEOUT_SECONDS, process.kill)
     timer.start()
     try:
-        assert process.stdout is not None
+        if process.stdout is None:  # never: stdout is a pipe
+            return False
         shutil.copyfileobj(process.stdout, out, _CHUNK)
         return process.wait() == 0
     finally:

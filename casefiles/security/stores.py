@@ -11,7 +11,7 @@ Both stores apply the same rule in one atomic step, so every worker on every mac
 from __future__ import annotations
 
 import logging
-import random
+import secrets
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -84,7 +84,7 @@ class DatabaseStore:
                     .where(table.c.key == key)
                     .values(strikes=strikes, window_ends=window_ends, expires_at=window_ends + STRIKE_MEMORY)
                 )
-            if random.random() < 0.02:  # now and then, forget counters nobody needs any more
+            if secrets.randbelow(50) == 0:  # now and then, forget counters nobody needs any more
                 conn.execute(delete(table).where(table.c.expires_at <= now))
         return Count(attempts, window_ends)
 
