@@ -7,6 +7,7 @@ stale saves of random records by two users: no committed change is ever lost wit
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -18,8 +19,11 @@ from sqlalchemy import select
 from support import PASSWORD
 
 from casefiles.audit.models import AuditEntry
+from casefiles.campaigns.models import Campaign
 from casefiles.cases.models import Case, Event, Sanction, Task
 from casefiles.extensions import db
+from casefiles.institutions.models import Institution
+from casefiles.organizations.models import Organization
 from casefiles.people.models import Person
 from casefiles.records.models import PendingRevision
 from casefiles.records.registry import record_for
@@ -330,7 +334,22 @@ def test_publishing_is_refused_while_a_public_field_names_a_person_without_conse
     db.session.rollback()
 
 
-# -- no committed change is lost without its loser being shown it ------------------------------------
+# -- no committed change is lost without its loser being shown it
+
+# The field each editor types into, for every record type the machine picks from.
+FIELD_OF: dict[type, str] = {
+    Case: "private_notes",
+    Person: "contact_notes",
+    Sanction: "notes",
+    Event: "description",
+    Task: "title",
+    Organization: "city",
+    Campaign: "description_en",
+    Institution: "region",
+}
+
+
+_SEQUENCE = itertools.count(1)
 
 
 class TwoEditors(RuleBasedStateMachine):
@@ -342,22 +361,38 @@ class TwoEditors(RuleBasedStateMachine):
 
     @initialize()
     def setup(self) -> None:
+        from casefiles.campaigns.services import create_campaign
         from casefiles.cases import services
+        from casefiles.organizations.services import create_organization
 
+        n = next(_SEQUENCE)
         case = services.create_case(
-            actor=None, values={"title": "Race"}, person={"legal_name": "P One"}, sanction={"type": "suspension"}
+            actor=None,
+            values={"title": "Race", "institution": {"name": f"Institution {n}"}},
+            person={"legal_name": "P One"},
+            sanction={"type": "suspension"},
         )
         services.add_event(case, actor=None, values={"date": "2024", "title": "E"})
         services.add_task(case, actor=None, values={"title": "T", "due_date": "2030-01-01"})
+        organization = create_organization(actor=None, values={"name": f"Organization {n}"})
+        campaign = create_campaign(actor=None, values={"title_en": f"Campaign {n}"})
         db.session.commit()
-        self.case_id = case.id
+        self.case_id, self.others = case.id, [(Organization, organization.id), (Campaign, campaign.id)]
+        self.others.append((Institution, case.institution_id))
         # What each editor last saw: (model, id) -> version
         self.seen: dict[int, dict[tuple[type, int], int]] = {0: {}, 1: {}}
 
     def _objects(self) -> list[Any]:
         db.session.expire_all()
         case = db.session.get(Case, self.case_id)
-        return [case, *case.people, *case.sanctions, *case.events, *[t for t in case.tasks if not t.is_appeal_deadline]]
+        return [
+            case,
+            *case.people,
+            *case.sanctions,
+            *case.events,
+            *[t for t in case.tasks if not t.is_appeal_deadline],
+            *[db.session.get(model, obj_id) for model, obj_id in self.others],
+        ]
 
     @rule(editor=st.integers(0, 1), pick=st.integers(0, 50))
     def look(self, editor: int, pick: int) -> None:
@@ -378,17 +413,14 @@ class TwoEditors(RuleBasedStateMachine):
         if obj is None:
             self.seen[editor].pop((model, obj_id))
             return
-        field = {
-            Case: "private_notes",
-            Person: "contact_notes",
-            Sanction: "notes",
-            Event: "description",
-            Task: "title",
-        }[model]
+        field = FIELD_OF[model]
         value = f"{editor}-{text}"
+        current = obj.version
         try:
             editing.update(obj, actor=None, changes={field: value}, expected_version=version)
             db.session.commit()
+            # A save is applied only over the version its editor saw: never over someone else's newer change.
+            assert version == current, f"a stale save of {model.__name__} {obj_id} was applied"
             self.committed[(model.__name__, obj_id)] = {field: value}
             self.seen[editor][(model, obj_id)] = obj.version
         except editing.StaleRecord:
@@ -429,7 +461,7 @@ class TwoEditors(RuleBasedStateMachine):
         if not hasattr(self, "case_id"):
             return
         db.session.expire_all()
-        models = {m.__name__: m for m in (Case, Person, Sanction, Event, Task)}
+        models = {m.__name__: m for m in FIELD_OF}
         for (name, obj_id), fields in self.committed.items():
             obj = db.session.get(models[name], obj_id)
             if obj is None:
