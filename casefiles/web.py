@@ -26,10 +26,15 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from casefiles import enums
 from casefiles.audit.display import brief_line, display_value, field_label
-from casefiles.authz import Role, deny_by_default, has_role, public
+from casefiles.auth import policies as auth_policies
+from casefiles.authz import Role, can_publish, deny_by_default, has_role, public
+from casefiles.briefs import policies as brief_policies
+from casefiles.campaigns import policies as campaign_policies
 from casefiles.dates import PartialDate
 from casefiles.forms_common import guard_text_fields
+from casefiles.institutions import policies as institution_policies
 from casefiles.markdown import render_markdown
+from casefiles.transfer import policies as transfer_policies
 from casefiles.views_common import MAX_ID
 
 bp = Blueprint("web", __name__)
@@ -220,6 +225,7 @@ def init_app(app: Flask) -> None:
         enums=enums,
         Role=Role,
         has_role=has_role,
+        may=may,
         current_locale=lambda: str(get_locale() or "en"),
         today=lambda: date.today(),
         org_name=lambda: app.config["ORGANIZATION_NAME"],
@@ -228,3 +234,18 @@ def init_app(app: Flask) -> None:
         brief_line=brief_line,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def may(ability: str) -> bool:
+    """Templates ask the domains' policies, by name, what the signed-in user may do."""
+    abilities = {
+        "publish": can_publish,
+        "request_dossier": brief_policies.can_request_dossier,
+        "view_campaigns": campaign_policies.can_view,
+        "edit_campaigns": campaign_policies.can_edit,
+        "edit_institutions": institution_policies.can_edit,
+        "import": transfer_policies.can_import,
+        "export": transfer_policies.can_export,
+        "manage_users": auth_policies.can_manage_users,
+    }
+    return bool(abilities[ability](current_user))

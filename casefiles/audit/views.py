@@ -11,11 +11,13 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import Select, select
 
 from casefiles.audit.models import AuditEntry
+from casefiles.auth import policies as auth_policies
 from casefiles.auth.models import User
-from casefiles.authz import Role, require_role
+from casefiles.authz import require
 from casefiles.extensions import db
 from casefiles.pagination import paginate, scalar_rows
 from casefiles.views_common import parse_id
@@ -95,7 +97,7 @@ def _changed_fields(entry: AuditEntry) -> str:
 @bp.route("/")
 def index() -> ResponseReturnValue:
     """Every audit entry, newest first, with filters and pagination."""
-    require_role(Role.ADMIN)
+    require(auth_policies.can_manage_users(current_user))
     filters = AuditFilters.from_args(request.args)
     stmt = filters.query().order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     page = paginate(stmt, page=filters.page, per_page=PER_PAGE, rows=scalar_rows)
@@ -114,7 +116,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/export.csv")
 def export_csv() -> ResponseReturnValue:
     """The filtered entries as CSV (UTC times; who, action, object and changed field names, never values)."""
-    require_role(Role.ADMIN)
+    require(auth_policies.can_manage_users(current_user))
     filters = AuditFilters.from_args(request.args)
     stmt = filters.query().order_by(AuditEntry.created_at.asc(), AuditEntry.id.asc()).limit(CSV_LIMIT)
     buffer = io.StringIO()

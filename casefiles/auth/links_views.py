@@ -9,12 +9,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from casefiles.auth import policies as auth_policies
 from casefiles.auth import services
 from casefiles.auth.blueprint import bp
 from casefiles.auth.forms import ChoosePasswordForm, InviteForm
 from casefiles.auth.mail import mail_configured, send_mail
 from casefiles.auth.models import User
-from casefiles.authz import Role, public, require_role
+from casefiles.authz import Role, public, require
 from casefiles.extensions import db
 from casefiles.security import throttled
 from casefiles.views_common import get_or_404
@@ -59,7 +60,7 @@ def _deliver(kind: str, email: str, url: str) -> bool:
 @bp.route("/staff/users/invite", methods=["GET", "POST"])
 def user_invite() -> ResponseReturnValue:
     """Administrators: invite a person by a one-time link."""
-    require_role(Role.ADMIN)
+    require(auth_policies.can_manage_users(current_user))
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -79,7 +80,7 @@ def user_invite() -> ResponseReturnValue:
 @bp.route("/staff/users/<int:user_id>/reset", methods=["POST"])
 def user_reset(user_id: int) -> ResponseReturnValue:
     """Administrators: make a one-time password-reset link for an account."""
-    require_role(Role.ADMIN)
+    require(auth_policies.can_manage_users(current_user))
     user = get_or_404(User, user_id)
     if not user.is_active:
         flash(_("Enable the account before making a reset link."), "error")

@@ -7,11 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from casefiles.auth import policies as auth_policies
 from casefiles.auth import services, totp
 from casefiles.auth.blueprint import bp
 from casefiles.auth.forms import ConfirmPasswordForm, SecuritySettingsForm, TotpSetupForm
 from casefiles.auth.passwords import verify_password
-from casefiles.authz import Role, require_role
+from casefiles.authz import require
 from casefiles.extensions import db
 
 # Where someone who must enrol may still go before they have a second factor.
@@ -113,7 +114,7 @@ def recovery_codes() -> ResponseReturnValue:
 @bp.route("/staff/security", methods=["GET", "POST"])
 def security_settings() -> ResponseReturnValue:
     """Administrators: enforce the second factor for staff and administrators."""
-    require_role(Role.ADMIN)
+    require(auth_policies.can_manage_users(current_user))
     form = SecuritySettingsForm(
         data=None if request.method == "POST" else {"require_totp": services.get_setting(services.REQUIRE_TOTP) == "1"}
     )

@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from casefiles.auth import policies as auth_policies
 from casefiles.auth import services, sessions, totp
 from casefiles.auth.blueprint import bp
 from casefiles.auth.forms import LoginForm, PasswordChangeForm, SecondFactorForm, UserCreateForm, UserEditForm
 from casefiles.auth.models import User
 from casefiles.auth.passwords import verify_password
-from casefiles.authz import Role, public, require_role
+from casefiles.authz import Role, public, require
 from casefiles.extensions import db, login_manager
 from casefiles.security import throttled
 from casefiles.views_common import get_or_404
@@ -174,7 +175,7 @@ def end_session(session_id: int) -> ResponseReturnValue:
 @bp.route("/staff/users")
 def users() -> ResponseReturnValue:
     """Administrators: every account, its role and state."""
-    require_role(Role.ADMIN)
+    require(auth_policies.can_manage_users(current_user))
     people = db.session.scalars(select(User).order_by(User.is_active_flag.desc(), User.name, User.email)).all()
     return render_template("users/list.html", users=people)
 
@@ -182,7 +183,7 @@ def users() -> ResponseReturnValue:
 @bp.route("/staff/users/new", methods=["GET", "POST"])
 def user_new() -> ResponseReturnValue:
     """Administrators: create an account."""
-    require_role(Role.ADMIN)
+    require(auth_policies.can_manage_users(current_user))
     form = UserCreateForm()
     if form.validate_on_submit():
         try:
@@ -205,7 +206,7 @@ def user_new() -> ResponseReturnValue:
 @bp.route("/staff/users/<int:user_id>/edit", methods=["GET", "POST"])
 def user_edit(user_id: int) -> ResponseReturnValue:
     """Administrators: change a name, role or active flag."""
-    require_role(Role.ADMIN)
+    require(auth_policies.can_manage_users(current_user))
     user = get_or_404(User, user_id)
     form = UserEditForm(
         obj=None if request.method == "POST" else user,

@@ -19,6 +19,7 @@ from casefiles.cases.dashboard import dashboard_data
 from casefiles.cases.forms import AdminDeleteForm, CaseForm, ConfirmForm, NewCaseForm
 from casefiles.cases.queries import CaseFilters, find_cases
 from casefiles.cases.records import CASE
+from casefiles.documents.views import case_documents_context
 from casefiles.enums import NameConsent
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
@@ -97,6 +98,7 @@ def detail(case_id: int) -> ResponseReturnValue:
         decisions=recent_decisions_for(case.id, getattr(current_user, "id", None)),
         can_review=can_publish(current_user),
         **case_campaign_context(case),
+        **case_documents_context(case),
         policies=policies,
         confirm_form=ConfirmForm(),
         NameConsent=NameConsent,

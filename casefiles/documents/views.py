@@ -56,8 +56,6 @@ def _streaming_request_class(base: type) -> type:
 def _install(state: Any) -> None:
     app: Flask = state.app
     app.request_class = _streaming_request_class(app.request_class)
-    app.jinja_env.globals["case_documents"] = services.case_documents
-    app.jinja_env.globals["document_policies"] = policies
 
 
 def _files(field_name: str) -> list[tuple[str | None, Any]]:
@@ -281,3 +279,8 @@ def public_download(token: str) -> ResponseReturnValue:
     size = version.public_size if key == version.public_key else version.size
     name = f"{safe_filename(document.title)}.{EXTENSIONS[version.mime_type]}"
     return _send(key, version.mime_type, name, size)
+
+
+def case_documents_context(case: Any) -> dict[str, Any]:
+    """What the case page shows of documents: the list, and whether this user may add one."""
+    return {"documents": services.case_documents(case), "can_upload": policies.can_upload(current_user, case)}

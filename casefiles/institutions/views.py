@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from casefiles.authz import Role, require_role
+from casefiles.authz import require
 from casefiles.cases.models import Case
 from casefiles.cases.queries import CaseFilters, find_cases
-from casefiles.institutions import services
+from casefiles.institutions import policies, services
 from casefiles.institutions.forms import InstitutionForm
 from casefiles.institutions.models import Institution
 from casefiles.institutions.records import INSTITUTION
@@ -52,7 +52,7 @@ def detail(institution_id: int) -> ResponseReturnValue:
 @bp.route("/<int:institution_id>/edit", methods=["GET", "POST"])
 def edit(institution_id: int) -> ResponseReturnValue:
     """Staff correct an institution's name, kind or place; a stale save opens the merge view."""
-    require_role(Role.STAFF)
+    require(policies.can_edit(current_user))
     institution = get_or_404(Institution, institution_id)
     form = InstitutionForm() if request.method == "POST" else InstitutionForm(formdata=None)
     if request.method == "GET":

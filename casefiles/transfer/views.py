@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from casefiles.audit.services import record
-from casefiles.authz import Role, require_role
+from casefiles.authz import require
 from casefiles.extensions import db
-from casefiles.transfer import csv_campaigns, csv_import, csv_organizations
+from casefiles.transfer import csv_campaigns, csv_import, csv_organizations, policies
 from casefiles.transfer.forms import ConfirmImportForm, ImportForm
 from casefiles.transfer.import_all_form import ImportAllForm
 from casefiles.transfer.report import ImportRefused
@@ -77,7 +77,7 @@ def _discard(token: str) -> None:
 @bp.route("/import", methods=["GET", "POST"])
 def upload() -> ResponseReturnValue:
     """Upload a CSV and see, row by row, what importing it would do."""
-    require_role(Role.STAFF)
+    require(policies.can_import(current_user))
     form = ImportForm()
     if form.validate_on_submit():
         data = form.file.data.read()
@@ -100,7 +100,7 @@ def upload() -> ResponseReturnValue:
 @bp.route("/import/<token>", methods=["POST"])
 def confirm(token: str) -> ResponseReturnValue:
     """Import the previewed file: every row or none."""
-    require_role(Role.STAFF)
+    require(policies.can_import(current_user))
     path, meta = _pending(token)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
@@ -133,7 +133,7 @@ def confirm(token: str) -> ResponseReturnValue:
 @bp.route("/export")
 def export_page() -> ResponseReturnValue:
     """The full exports (administrators)."""
-    require_role(Role.ADMIN)
+    require(policies.can_export(current_user))
     return render_template("transfer/export.html", form=ConfirmImportForm())
 
 
@@ -143,7 +143,7 @@ def export_download(fmt: str) -> ResponseReturnValue:
     SHA-256 manifest (administrators; audited, hence a POST)."""
     from casefiles.transfer.export import write_export
 
-    require_role(Role.ADMIN)
+    require(policies.can_export(current_user))
     if fmt not in ("json", "zip"):
         abort(404)
     if not ConfirmImportForm().validate_on_submit():
@@ -173,7 +173,7 @@ def import_all() -> ResponseReturnValue:
     """Load an export zip into this installation while it is still empty (administrators; all or nothing)."""
     from casefiles.transfer.json_import import RestoreError, restore
 
-    require_role(Role.ADMIN)
+    require(policies.can_export(current_user))
     form = ImportAllForm()
     if form.validate_on_submit():
         with tempfile.TemporaryFile(prefix="casefiles-import-") as handle:
