@@ -26,6 +26,8 @@ class DossierJob(TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     language: Mapped[str] = mapped_column(String(5), nullable=False, default="en")
+    # Who the dossier is for: "public" (public briefs), "advocacy" (one-pagers) or "legal" (confidential).
+    audience: Mapped[str] = mapped_column(String(20), nullable=False, default="legal")
     case_ids: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default=JOB_QUEUED, index=True)
     progress: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -82,6 +82,8 @@ class Campaign(TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(30), nullable=False, default=CampaignKind.PETITION.value)
     targets: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     asks: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    targets_fr: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    asks_fr: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     start_date: Mapped[date | None] = mapped_column(Date)
     start_date_precision: Mapped[str | None] = mapped_column(String(5))
     end_date: Mapped[date | None] = mapped_column(Date)

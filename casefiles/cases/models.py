@@ -175,6 +175,8 @@ class Event(Versioned, TimestampMixin, Base):
     date_precision: Mapped[str] = mapped_column(String(5), nullable=False, default="day")
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    title_fr: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    description_fr: Mapped[str] = mapped_column(Text, nullable=False, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     case: Mapped[Case] = relationship(back_populates="events")

@@ -16,6 +16,8 @@ class Institution(Versioned, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), nullable=False)
+    # The public name in French ("Université d'Ottawa" for "University of Ottawa"), when it differs.
+    name_fr: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     # Lowercased, space-collapsed name: finds "Université  fictive" when "université fictive" is typed.
     name_key: Mapped[str] = mapped_column(String(300), nullable=False, index=True)
     kind: Mapped[str] = mapped_column(String(30), nullable=False, default=InstitutionKind.OTHER.value)
