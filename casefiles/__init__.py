@@ -109,12 +109,14 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(briefs_bp, url_prefix="/staff")
     from casefiles.public.api import bp as public_api_bp
+    from casefiles.public.campaign_views import bp as public_campaigns_bp
     from casefiles.public.review_views import bp as review_bp
     from casefiles.public.staff_views import bp as publishing_bp
     from casefiles.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(public_api_bp, url_prefix="/api/v1")
+    app.register_blueprint(public_campaigns_bp)
     app.register_blueprint(publishing_bp, url_prefix="/staff/cases")
     app.register_blueprint(review_bp, url_prefix="/staff/cases")
     from casefiles.documents.views import bp as documents_bp

@@ -7,16 +7,19 @@ dates and numbers come out in the brief's language.
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from casefiles.briefs.typography import french_html, french_text
 from casefiles.cases.models import Case
 from casefiles.markdown import render_markdown
+from casefiles.regions import region_name
 
 ONE_PAGER_LEVELS = (
     # (summary characters, events, asks, sanctions)
@@ -25,6 +28,86 @@ ONE_PAGER_LEVELS = (
     (400, 0, 3, 2),
     (200, 0, 2, 1),
 )
+
+
+# A campaign is public once it starts, and stays public when it is over (a victory is what supporters share).
+PUBLIC_CAMPAIGN_STATUSES = ("in_progress", "completed")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text with the language it is written in: a French brief may quote an English text with no French twin.
+
+    Templates show it with ``text(value)``, which marks it ``lang="en"`` on a French page (and the PDF structure
+    element with /Lang), so a screen reader switches voice and the typography stays English.
+    """
+
+    value: str | Markup
+    lang: str
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __html__(self) -> str:
+        return str(escape(self.value))
+
+    def __bool__(self) -> bool:
+        return bool(str(self.value).strip())
+
+    def __len__(self) -> int:
+        return len(str(self.value))
+
+
+def pick(language: str, english: str | None, french: str | None) -> tuple[str, str]:
+    """(text, its language): the French twin in a French brief when written, otherwise the English one."""
+    english, french = (english or "").strip(), (french or "").strip()
+    if language == "fr" and french:
+        return french, "fr"
+    if english:
+        return english, "en"
+    return french, "fr" if french else "en"
+
+
+def local_text(language: str, english: str | None, french: str | None, clip: int | None = None) -> Text:
+    """A plain text in the brief's language when written, with the typography of its own language."""
+    value, lang = pick(language, english, french)
+    if clip is not None:
+        value = _clip(value, clip)
+    return Text(french_text(value) if lang == "fr" else value, lang)
+
+
+def local_markdown(language: str, english: str | None, french: str | None) -> Text:
+    """A Markdown text rendered (sanitised) in the brief's language when written, typography of its language."""
+    value, lang = pick(language, english, french)
+    html = str(render_markdown(value))
+    return Text(Markup(french_html(html) if lang == "fr" else html), lang)  # noqa: S704 - sanitised by nh3
+
+
+def local_lines(language: str, english: list[str] | None, french: list[str] | None) -> list[Text]:
+    """A list of lines (asks, targets) in French when the French list is written, otherwise in English."""
+    english_lines = [str(x).strip() for x in (english or []) if str(x).strip()]
+    french_lines = [str(x).strip() for x in (french or []) if str(x).strip()]
+    if language == "fr" and french_lines:
+        return [Text(french_text(x), "fr") for x in french_lines]
+    if english_lines:
+        return [Text(x, "en") for x in english_lines]
+    return [Text(french_text(x), "fr") for x in french_lines]
+
+
+def lang_marker(page_language: str) -> Any:
+    """The ``text`` helper of PDF templates: a Text in another language than the page's gets its own lang."""
+
+    def text(value: Any, block: bool = False) -> Markup:
+        if value is None:
+            return Markup("")
+        lang = getattr(value, "lang", page_language)
+        content = escape(value)
+        if lang == page_language:
+            return content
+        tag = "div" if block else "span"
+        return Markup(f'<{tag} lang="{lang}">{content}</{tag}>')  # noqa: S704 - content escaped or sanitised
+
+    return text
 
 
 def display_date(value: Any) -> str:
@@ -39,14 +122,24 @@ def number(value: int | None) -> str:
     return format_decimal(value or 0)
 
 
-def organization() -> dict[str, Any]:
-    """Name, contact and logo (a data: URL, or the bundled placeholder) from settings."""
+def organization(language: str = "en") -> dict[str, Any]:
+    """Name (in the brief's language), contact block, logo (a data: URL, or the bundled one) and page size."""
+    from casefiles.briefs.organization import details
+
     config = current_app.config
-    logo = _logo_data_url(config.get("ORGANIZATION_LOGO"))
+    org = details()
+    logo = org.logo or _logo_data_url(config.get("ORGANIZATION_LOGO"))
+    contact_lines = [line.strip() for line in org.address.splitlines() if line.strip()]
     return {
-        "name": config.get("ORGANIZATION_NAME") or "Casefiles",
-        "contact": config.get("ORGANIZATION_CONTACT") or "",
+        "name": org.name(language),
+        "name_lang": org.name_language(language),
+        "contact": " · ".join(contact_lines + [x for x in (org.phone, org.email, org.website) if x]),
+        "address": contact_lines,
+        "phone": org.phone,
+        "email": org.email,
+        "website": org.website,
         "logo": logo or "casefiles-pdf:logo.svg",
+        "page_size": "A4" if org.page_size == "a4" else "letter",
     }
 
 
@@ -64,24 +157,26 @@ def _logo_data_url(path: str | None) -> str | None:
 # -- optional domains: campaigns (issue 3) and documents (issue 4) ---------------------------------------
 
 
-def campaigns_for(case: Case) -> list[dict[str, Any]]:
-    """The case's linked campaigns with their latest supporter count, when campaigns exist."""
+def campaigns_for(case: Case, language: str = "en", public_only: bool = False) -> list[dict[str, Any]]:
+    """The case's linked campaigns (only public ones if asked) with their latest count, in the brief's language."""
     try:
         from casefiles.campaigns import services as campaign_services
     except ImportError:  # pragma: no cover - campaigns not installed
         return []
     items = []
     for campaign in campaign_services.campaigns_for_case(case):
+        if public_only and campaign.status_enum.value not in PUBLIC_CAMPAIGN_STATUSES:
+            continue
         latest = campaign_services.latest_count(campaign)
         items.append(
             {
-                "title": campaign.title,
+                "title": local_text(language, campaign.title_en, campaign.title_fr),
                 "kind": campaign.kind_enum.label,
                 "status": campaign.status_enum.label,
                 "status_value": campaign.status_enum.value,
-                "call_to_action": campaign.call_to_action,
-                "asks": [a for a in (campaign.asks or []) if str(a).strip()],
-                "targets": list(campaign.targets or []),
+                "call_to_action": local_text(language, campaign.call_to_action_en, campaign.call_to_action_fr),
+                "asks": local_lines(language, campaign.asks, campaign.asks_fr),
+                "targets": local_lines(language, campaign.targets, campaign.targets_fr),
                 "url": campaign.external_url,
                 "supporters": number(latest[0]) if latest else None,
                 "supporters_raw": latest[0] if latest else None,
@@ -119,11 +214,11 @@ def documents_for(case: Case) -> list[dict[str, Any]]:
 # -- the three briefs ---------------------------------------------------------------------------------------
 
 
-def legal_context(case: Case) -> dict[str, Any]:
+def legal_context(case: Case, language: str = "en") -> dict[str, Any]:
     """Everything on the case file, private notes included: for counsel, never for publication."""
     return {
         "reference": case.reference,
-        "title": case.title,
+        "title": local_text(language, case.title, case.title_fr),
         "status": case.status_enum.label,
         "outcome": case.outcome_enum.label,
         "priority": case.priority_enum.label,
@@ -140,7 +235,7 @@ def legal_context(case: Case) -> dict[str, Any]:
             }
             for p in case.people
         ],
-        "institution": _institution(case),
+        "institution": _institution(case, language),
         "speech": {
             "text": case.speech_text,
             "platform": case.speech_platform,
@@ -172,27 +267,32 @@ def legal_context(case: Case) -> dict[str, Any]:
             {
                 "when": display_date(e.when),
                 "kind": e.kind_enum.label,
-                "title": e.title,
-                "description": render_markdown(e.description),
+                "title": local_text(language, e.title, e.title_fr),
+                "description": local_markdown(language, e.description, e.description_fr),
                 "public": e.is_public,
             }
             for e in case.events
         ],
-        "summary": render_markdown(case.public_summary),
+        "summary": local_markdown(language, case.public_summary, case.public_summary_fr),
         "private_notes": render_markdown(case.private_notes),
         "tags": [t.name for t in case.tags],
         "assignees": [u.display_name for u in case.assignees],
         "documents": documents_for(case),
-        "campaigns": campaigns_for(case),
+        "campaigns": campaigns_for(case, language),
         "opened": display_date(case.created_at.date()) if case.created_at else "",
     }
 
 
-def _institution(case: Case) -> dict[str, str] | None:
+def _institution(case: Case, language: str = "en") -> dict[str, Any] | None:
     inst = case.institution
     if inst is None:
         return None
-    return {"name": inst.name, "kind": inst.kind_enum.label, "region": inst.region, "country": inst.country}
+    return {
+        "name": local_text(language, inst.name, inst.name_fr),
+        "kind": inst.kind_enum.label,
+        "region": region_name(inst.region, language),
+        "country": inst.country,
+    }
 
 
 def public_url(slug: str) -> str:
@@ -210,6 +310,35 @@ def qr_data_url(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=8, border=2)
 
 
+def _typeset(value: str | Markup, lang: str) -> Text:
+    """A projection text with the typography of its own language."""
+    if isinstance(value, Markup):
+        return Text(Markup(french_html(str(value))) if lang == "fr" else value, lang)  # noqa: S704 - sanitised
+    return Text(french_text(value) if lang == "fr" else value, lang)
+
+
+def public_campaigns(case: Case, language: str) -> list[dict[str, Any]]:
+    """The case's public campaigns (under way or completed; never a planned or cancelled one).
+
+    Only a campaign's outward-facing fields are read (title, call to action, asks, targets, link, supporter
+    count), all declared public; nothing of the case itself.
+    """
+    return [
+        {
+            "title": c["title"],
+            "call_to_action": c["call_to_action"],
+            "asks": c["asks"],
+            "targets": c["targets"],
+            "url": c["url"],
+            "supporters": c["supporters"],
+            "supporters_raw": c["supporters_raw"],
+            "as_of": c["as_of"],
+            "status": c["status"],
+        }
+        for c in campaigns_for(case, language, public_only=True)
+    ]
+
+
 def public_context(case: Case, language: str) -> dict[str, Any] | None:
     """The public brief's values, copied from the public projection only (None when the case is not public)."""
     from casefiles.public.projection import public_case
@@ -218,12 +347,8 @@ def public_context(case: Case, language: str) -> dict[str, Any] | None:
     if pub is None:
         return None
     url = public_url(pub.slug)
-    campaigns = [
-        {"title": c.title, "call_to_action": c.call_to_action, "url": c.url, "supporters": c.supporter_count}
-        for c in pub.campaigns
-    ] or running_campaigns(case)
     return {
-        "title": pub.title,
+        "title": _typeset(pub.title, pub.title_language),
         "names": list(pub.display_names),
         "categories": list(pub.category_labels),
         "institution": (
@@ -232,13 +357,18 @@ def public_context(case: Case, language: str) -> dict[str, Any] | None:
             else None
         ),
         "outcome": pub.outcome_label,
-        "summary": pub.summary_html,
+        "summary": _typeset(pub.summary_html, pub.summary_language),
         "events": [
-            {"when": e.date_display, "kind": e.kind_label, "title": e.title, "description": e.description_html}
+            {
+                "when": e.date_display,
+                "kind": e.kind_label,
+                "title": _typeset(e.title, e.title_language),
+                "description": _typeset(e.description_html, e.description_language),
+            }
             for e in pub.events
         ],
         "documents": [{"title": d.title, "url": d.url} for d in pub.documents],
-        "campaigns": campaigns,
+        "campaigns": public_campaigns(case, language),
         "corrections": [{"when": format_date(c.created_at, "long"), "note": c.note} for c in pub.corrections],
         "url": url,
         "qr": qr_data_url(url),
@@ -246,55 +376,63 @@ def public_context(case: Case, language: str) -> dict[str, Any] | None:
     }
 
 
-def running_campaigns(case: Case) -> list[dict[str, Any]]:
-    """Until the projection carries campaigns: the call to action of linked campaigns under way.
+def one_pager_context(case: Case, level: int = 0, language: str = "en") -> dict[str, Any]:
+    """Key facts, what happened, what we ask, supporters, the QR code: condensed to fit one page at this level.
 
-    Only a campaign's outward-facing fields (title, call to action, link, supporter count) are read, and only
-    for campaigns in progress; nothing of the case itself.
+    Only public values: public names, public events, public campaigns. A case that is not published (or whose
+    publication was withdrawn) gets the one-pager only as an internal draft, without the QR code.
     """
-    return [
-        {"title": c["title"], "call_to_action": c["call_to_action"], "url": c["url"], "supporters": c["supporters_raw"]}
-        for c in campaigns_for(case)
-        if c["status_value"] == "in_progress"
-    ]
+    from casefiles.public.projection import is_public
 
-
-def one_pager_context(case: Case, level: int = 0) -> dict[str, Any]:
-    """Who, what happened, what we ask, supporter numbers: condensed to fit one page at this level."""
     summary_chars, event_count, ask_count, sanction_count = ONE_PAGER_LEVELS[level]
     names = [p.public_name for p in case.people if p.public_name]
     who = _clip(", ".join(names), 300) if names else ""
     categories = list(dict.fromkeys(p.category_enum.label for p in case.people))
-    summary_text = " ".join(_plain(str(render_markdown(case.public_summary))).split())
+    summary_value, summary_lang = pick(language, case.public_summary, case.public_summary_fr)
+    summary_text = " ".join(_plain(str(render_markdown(summary_value))).split())
     if len(summary_text) > summary_chars:
         summary_text = summary_text[: summary_chars - 1].rsplit(" ", 1)[0] + "…"
-    public_events = [e for e in case.events if e.is_public]
+    public_events = sorted((e for e in case.events if e.is_public), key=lambda e: (e.date, e.id))
     recent = public_events[-event_count:] if event_count else []
-    campaigns = campaigns_for(case)
-    asks: list[str] = []
+    campaigns = public_campaigns(case, language)
+    asks: list[Text] = []
+    targets: list[Text] = []
     for campaign in campaigns:
         for ask in campaign["asks"]:
-            if ask not in asks:
-                asks.append(_clip(str(ask), 220))
+            if str(ask) not in {str(a) for a in asks}:
+                asks.append(Text(_clip(str(ask), 220), ask.lang))
+        for target in campaign["targets"]:
+            if str(target) not in {str(t) for t in targets}:
+                targets.append(Text(_clip(str(target), 120), target.lang))
     supporters = [c for c in campaigns if c["supporters_raw"]]
+    published = is_public(case)
+    url = public_url(case.public_slug) if published else ""
     return {
-        "title": case.title,
+        "title": local_text(language, case.title, case.title_fr),
         "who": who,
         "categories": categories,
-        "institution": _institution(case),
-        "summary": summary_text,
+        "institution": _institution(case, language),
+        "summary": Text(french_text(summary_text) if summary_lang == "fr" else summary_text, summary_lang),
         "sanctions": [
             {"type": s.type_enum.label, "imposed_by": s.imposed_by, "when": display_date(s.when) if s.when else ""}
             for s in case.sanctions[:sanction_count]
         ],
-        "events": [{"when": display_date(e.when), "title": _clip(e.title, 140)} for e in recent],
+        "events": [
+            {"when": display_date(e.when), "title": local_text(language, e.title, e.title_fr, clip=140)}
+            for e in recent
+        ],
         "more_events": len(public_events) - len(recent),
         "asks": asks[:ask_count],
+        "targets": targets[: max(ask_count, 2)],
         "campaigns": [
-            {"title": _clip(c["title"], 120), "supporters": c["supporters"], "as_of": c["as_of"]}
+            {"title": Text(_clip(str(c["title"]), 120), c["title"].lang), "supporters": c["supporters"], "as_of": c["as_of"]}
             for c in supporters[:3]
         ],
         "outcome": case.outcome_enum.label,
+        "status": case.status_enum.label,
+        "draft": not published,
+        "url": url,
+        "qr": qr_data_url(url) if url else "",
     }
 
 
@@ -341,5 +479,5 @@ def labels() -> dict[str, Markup]:
     return {
         "page_of": page_counter_css(_("Page %(page)s of %(pages)s")),
         "confidential": css_string(_("Confidential")),
-        "org": css_string(current_app.config.get("ORGANIZATION_NAME") or "Casefiles"),
+        "org": css_string(organization(str(get_locale() or "en"))["name"]),
     }

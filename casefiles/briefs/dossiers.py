@@ -80,7 +80,7 @@ def build_dossier(job: DossierJob) -> None:
             for case_id in job.case_ids:
                 case = db.session.get(Case, case_id)
                 if case is not None:
-                    sections.append({"anchor": f"case-{case.id}", "case": ctx.legal_context(case)})
+                    sections.append({"anchor": f"case-{case.id}", "case": ctx.legal_context(case, job.language)})
                 job.progress += 1
                 db.session.commit()
         if not sections:

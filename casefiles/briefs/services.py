@@ -18,7 +18,6 @@ from casefiles.audit.services import record
 from casefiles.briefs import context as ctx
 from casefiles.briefs.kinds import FILE_SLUGS, KIND_LABELS, KINDS, LEGAL, ONE_PAGER, PUBLIC  # noqa: F401 (re-exported)
 from casefiles.briefs.rendering import RenderError, RenderLimits, render_pdf
-from casefiles.briefs.typography import french_html
 from casefiles.cases.models import Case
 from casefiles.db import utcnow
 
@@ -65,10 +64,21 @@ def storage_root() -> Path:
 
 
 def render_html(template: str, language: str, **values: Any) -> str:
-    """Render a PDF template in the brief's language, with French typography when French."""
+    """Render a PDF template in the brief's language.
+
+    Typography follows the language of each text, not the page's: French texts arrive typeset (context.Text),
+    translated labels carry theirs from the catalog, and an English text quoted on a French page stays English
+    and is marked lang="en" by the template's ``text()`` helper.
+    """
     with force_locale(language):
-        html = render_template(template, lang=language, org=ctx.organization(), labels=ctx.labels(), **values)
-    return french_html(html) if language == "fr" else html
+        return render_template(
+            template,
+            lang=language,
+            org=ctx.organization(language),
+            labels=ctx.labels(),
+            text=ctx.lang_marker(language),
+            **values,
+        )
 
 
 def _digest(values: dict[str, Any]) -> str:
@@ -114,13 +124,13 @@ def page_count(pdf: bytes) -> int:
 def _build(case: Case, kind: str, language: str) -> tuple[str, dict[str, Any], Any]:
     """(template, values, renderer) for a brief; values hold no ORM objects."""
     if kind == LEGAL:
-        return "briefs/pdf/legal.html", {"case": ctx.legal_context(case)}, None
+        return "briefs/pdf/legal.html", {"case": ctx.legal_context(case, language)}, None
     if kind == PUBLIC:
         values = ctx.public_context(case, language)
         if values is None:
             raise BriefError(_l("Publish the case before printing a public brief."), "unpublished")
         return "briefs/pdf/public.html", {"pub": values}, None
-    return "briefs/pdf/onepager.html", {"brief": ctx.one_pager_context(case, 0)}, None
+    return "briefs/pdf/onepager.html", {"brief": ctx.one_pager_context(case, 0, language)}, None
 
 
 def generate_brief(case: Case, *, actor: Any, kind: str, language: str) -> Brief:
@@ -131,7 +141,7 @@ def generate_brief(case: Case, *, actor: Any, kind: str, language: str) -> Brief
         raise BriefError(_l("Unknown language."))
     with force_locale(language):
         template, values, _ = _build(case, kind, language)
-        org = ctx.organization()
+        org = ctx.organization(language)
     digest = _digest({"template": template, "values": values, "org": org})
     path = _cache_path(case, kind, language, digest)
     filename = f"{case.reference}-{FILE_SLUGS[kind]}-{language}.pdf"
@@ -166,12 +176,20 @@ def _one_page(case: Case, language: str, generated: dict[str, str]) -> bytes:
     pdf = b""
     for level in range(len(ctx.ONE_PAGER_LEVELS)):
         with force_locale(language):
-            values = ctx.one_pager_context(case, level)
+            values = ctx.one_pager_context(case, level, language)
         html = render_html("briefs/pdf/onepager.html", language, brief=values, generated=generated, level=level)
         pdf = _render_checked(html)
-        if page_count(pdf) == 1:
+        if page_count(pdf) == 1 and _ends_on_page(pdf, generated["at"]):
             return pdf
     return pdf
+
+
+def _ends_on_page(pdf: bytes, last_words: str) -> bool:
+    """The one-pager's last line (the contact block's date) was typeset, not clipped by its fixed box."""
+    from pypdf import PdfReader
+
+    text = "".join((PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "").split())
+    return "".join(last_words.split()) in text
 
 
 def _now_display(language: str) -> str:

@@ -1,4 +1,8 @@
-"""French typography for rendered HTML: non-breaking spaces before « » : ; ! ? and inside guillemets."""
+"""French typography, applied to French texts only (never to an English text quoted on a French page).
+
+One rule, the one docs/translating.md gives translators (Canadian usage): a non-breaking space before the colon
+and inside « », no space at all before ; ! ?.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,12 @@ _RAW_BLOCKS = re.compile(r"(<style\b.*?</style>)", re.DOTALL | re.IGNORECASE)
 
 def french_text(text: str) -> str:
     """Apply French spacing rules to a run of text (no markup inside)."""
-    # A plain space before a high punctuation mark becomes non-breaking (narrow for ; ! ?, full before :).
-    text = re.sub(r"[ \t]+:", NBSP + ":", text)
-    text = re.sub(r"[ \t]+([;!?])", NNBSP + r"\1", text)
-    # ...and one is added where the writer left none (only before a space or the end: never inside a URL).
+    # A space before the colon becomes non-breaking, and one is added where the writer left none (only before a
+    # space or the end of the text: never inside a URL or a time like 10:30).
+    text = re.sub(r"[ \t\u202f]+:", NBSP + ":", text)
     text = re.sub(r"(?<=\w):(?=\s|$)", NBSP + ":", text)
-    text = re.sub(r"(?<=\w)([;!?])(?=\s|$)", NNBSP + r"\1", text)
+    # No space before ; ! ? (Canadian usage): a space the writer typed there is removed.
+    text = re.sub(r"[ \t\u00a0\u202f]+([;!?])", r"\1", text)
     # Guillemets: a non-breaking space inside, whether or not the writer typed one.
     text = re.sub(r"«[ \t\u00a0\u202f]*", "«" + NBSP, text)
     text = re.sub(r"[ \t\u00a0\u202f]*»", NBSP + "»", text)

@@ -14,10 +14,11 @@ from flask import Blueprint, Response, request, url_for
 from flask.typing import ResponseReturnValue
 
 from casefiles.authz import public
+from casefiles.public import campaigns as public_campaigns
 from casefiles.public import queries
 from casefiles.public.edge_cache import MARKER
 from casefiles.public.openapi import openapi_document
-from casefiles.public.projection import PublicCase, campaign_json
+from casefiles.public.projection import PublicCase
 from casefiles.public.views import BUILD, PAGES, PUBLIC_CACHE_CONTROL, locale, not_modified
 
 bp = Blueprint("public_api", __name__)
@@ -115,9 +116,19 @@ def case(slug: str) -> ResponseReturnValue:
 @bp.route("/campaigns")
 @public
 def campaigns() -> ResponseReturnValue:
-    """Campaigns in progress that support a published case."""
-    items = [campaign_json(c) for c in queries.active_public_campaigns(locale(), limit=100)]
+    """Public campaigns (in progress, then completed) with their supporters over time and their cases."""
+    items = [c.as_json() for c in public_campaigns.public_campaigns(locale())]
     return _json({"locale": locale(), "total": len(items), "items": items})
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@public
+def campaign(campaign_id: int) -> ResponseReturnValue:
+    """One public campaign (a planned or cancelled one answers like a missing one)."""
+    found = public_campaigns.public_campaign_by_id(campaign_id)
+    if found is None:
+        return _error(404, "Not found")
+    return _json(public_campaigns.project_campaign(found, locale()).as_json())
 
 
 @bp.route("/openapi.json")

@@ -118,6 +118,28 @@ def openapi_document(server: str) -> dict[str, Any]:
                     },
                 }
             },
+            "/campaigns/{campaign_id}": {
+                "get": {
+                    "summary": "One public campaign",
+                    "operationId": "getCampaign",
+                    "parameters": [
+                        {"name": "campaign_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                        *_CONDITIONAL,
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The campaign: outcome, targets, asks, supporters over time, its cases.",
+                            "headers": _VALIDATORS,
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "304": {"description": "Not modified since the ETag given."},
+                        "404": {
+                            "description": "No public campaign with this id (planned ones never are).",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        },
+                    },
+                }
+            },
             "/campaigns": {
                 "get": {
                     "summary": "Public campaigns",
@@ -125,7 +147,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                     "parameters": _CONDITIONAL,
                     "responses": {
                         "200": {
-                            "description": "Public campaigns (an empty list until campaigns are published).",
+                            "description": "Public campaigns, in progress and completed (planned ones never appear).",
                             "headers": _VALIDATORS,
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CampaignList"}}},
                         },

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from casefiles.cases.models import Case
 from casefiles.enums import InstitutionKind, Outcome, PersonCategory
 from casefiles.markdown import render_markdown
+from casefiles.regions import region_name
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class PublicEvent:
     title: str
     description_html: Markup
     updated_at: datetime | None = None
+    # The language each text is written in: a French page marks an English fallback lang="en".
+    title_language: str = "en"
+    description_language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,18 @@ class PublicDocument:
 
 @dataclass(frozen=True)
 class PublicCampaign:
-    """A campaign in progress linked to the case: its call to action, where to join, how many joined."""
+    """A public campaign linked to the case (in progress or completed): its call to action, where to join, how
+    many joined, and its page on our site."""
 
     title: str
     url: str
     call_to_action: str = ""
     supporter_count: int | None = None
     counted_on: date | None = None
+    page_url: str = ""
+    status: str = "in_progress"
+    status_label: str = ""
+    outcome_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,22 +203,30 @@ def _safe_url(url: str) -> str:
 
 
 def public_campaign(campaign: Any, locale: str) -> PublicCampaign:
-    """The public face of a campaign in progress."""
+    """The public face of a campaign in progress or completed (a completed one has nothing left to join)."""
+    from flask import url_for
+
+    from casefiles.campaigns.models import CampaignStatus
     from casefiles.campaigns.services import latest_count
 
     with force_locale(locale):
         counted = latest_count(campaign)
+        running = campaign.status == CampaignStatus.IN_PROGRESS.value
         return PublicCampaign(
             title=campaign.title,
-            url=_safe_url(campaign.external_url),
-            call_to_action=campaign.call_to_action,
+            url=_safe_url(campaign.external_url) if running else "",
+            call_to_action=campaign.call_to_action if running else "",
             supporter_count=counted[0] if counted else None,
             counted_on=counted[1] if counted else None,
+            page_url=url_for("public_campaigns.campaign", campaign_id=campaign.id),
+            status=campaign.status_enum.value,
+            status_label=str(campaign.status_enum.label),
+            outcome_label=str(campaign.outcome_enum.label),
         )
 
 
 def _campaigns_by_case(case_ids: list[int], locale: str) -> dict[int, tuple[PublicCampaign, ...]]:
-    """Campaigns in progress linked to these cases (a planned or cancelled campaign is not public)."""
+    """Campaigns in progress or completed linked to these cases (a planned or cancelled one is not public)."""
     try:
         from sqlalchemy import select
 
@@ -222,8 +239,11 @@ def _campaigns_by_case(case_ids: list[int], locale: str) -> dict[int, tuple[Publ
         rows = db.session.execute(
             select(case_campaigns.c.case_id, Campaign)
             .join(Campaign, Campaign.id == case_campaigns.c.campaign_id)
-            .where(case_campaigns.c.case_id.in_(case_ids), Campaign.status == CampaignStatus.IN_PROGRESS.value)
-            .order_by(Campaign.id.desc())
+            .where(
+                case_campaigns.c.case_id.in_(case_ids),
+                Campaign.status.in_((CampaignStatus.IN_PROGRESS.value, CampaignStatus.COMPLETED.value)),
+            )
+            .order_by(Campaign.status != CampaignStatus.IN_PROGRESS.value, Campaign.id.desc())
         ).all()
         for case_id, campaign in rows:
             found.setdefault(case_id, []).append(public_campaign(campaign, locale))
@@ -274,6 +294,23 @@ def _public_documents(case: Case) -> tuple[PublicDocument, ...]:
     return tuple(found)
 
 
+def _public_event(event: Any, locale: str) -> PublicEvent:
+    """A public event in this language (each text falls back to English on its own)."""
+    title, title_lang = _pick(locale, event.title, event.title_fr)
+    description, description_lang = _pick(locale, event.description, event.description_fr)
+    return PublicEvent(
+        date_iso=event.when.iso(),
+        date_display=event.when.display(),
+        kind=event.kind,
+        kind_label=event.kind_enum.label,
+        title=title,
+        description_html=render_markdown(description),
+        updated_at=_aware(event.updated_at),
+        title_language=title_lang,
+        description_language=description_lang,
+    )
+
+
 def public_case(case: Case, locale: str) -> PublicCase | None:
     """The public projection of a case in this language, or None when the case is not public."""
     if not is_public(case):
@@ -300,26 +337,15 @@ def project(
         if case.institution is not None:
             inst = case.institution
             institution = PublicInstitution(
-                name=inst.name,
+                name=_pick(locale, inst.name, inst.name_fr)[0],
                 kind=inst.kind,
                 kind_label=InstitutionKind(inst.kind).label,
-                region=inst.region,
+                region=region_name(inst.region, locale),
                 country=inst.country,
             )
         public_events = [e for e in case.events if e.is_public]
         public_events.sort(key=lambda e: (e.date, e.id))
-        events = tuple(
-            PublicEvent(
-                date_iso=e.when.iso(),
-                date_display=e.when.display(),
-                kind=e.kind,
-                kind_label=e.kind_enum.label,
-                title=e.title,
-                description_html=render_markdown(e.description),
-                updated_at=_aware(e.updated_at),
-            )
-            for e in public_events
-        )
+        events = tuple(_public_event(e, locale) for e in public_events)
         title, title_lang = _pick(locale, case.title, case.title_fr)
         summary, summary_lang = _pick(locale, case.public_summary, case.public_summary_fr)
         summary_html = render_markdown(summary)

@@ -260,7 +260,9 @@ def sitemap() -> ResponseReturnValue:
         .order_by(Case.published_at.desc())
         .limit(45_000)
     ).all()
-    body = render_xml("public/sitemap.xml", rows=rows)
+    from casefiles.public.campaigns import sitemap_ids
+
+    body = render_xml("public/sitemap.xml", rows=rows, campaign_ids=sitemap_ids())
     response = Response(body, mimetype="application/xml")
     return conditional(response, hashlib.sha256(body.encode()).hexdigest()[:32], None)
 

@@ -64,6 +64,9 @@ def rich_case(make_case: Callable[..., Any], make_user: Callable[..., Any]) -> C
             "speech_text": "A column on academic freedom.",
             "speech_platform": "Le Devoir",
         }
+        if "title" not in values:  # the French twins of the default texts (a French brief uses them)
+            base["title_fr"] = base["title"]
+            base["public_summary_fr"] = base["public_summary"]
         base.update(values)
         case = make_case(
             person={

@@ -68,6 +68,35 @@ def public_pages(make_published: Any, staff: Any) -> dict[str, str]:
         correction={"note": "An earlier version gave the wrong month for the hearing."},
     )
     make_published(title="Teacher reprimanded for a letter to a newspaper", outcome="victory")
+    from datetime import date
+
+    from casefiles.campaigns import services as campaigns
+
+    won = campaigns.create_campaign(
+        actor=staff,
+        values={
+            "title_en": "Reinstate the nursing student",
+            "title_fr": "Réintégrez l’étudiante infirmière",
+            "description_en": "The college **lifted** the suspension.",
+            "status": "completed",
+            "outcome": "victory",
+            "targets": ["College of Nurses"],
+            "asks": ["Lift the suspension"],
+        },
+    )
+    running = campaigns.create_campaign(
+        actor=staff,
+        values={
+            "title_en": "Protect students who speak",
+            "call_to_action_en": "Write to the minister.",
+            "external_url": "https://petitions.example.org/speak",
+            "status": "in_progress",
+        },
+    )
+    for campaign in (won, running):
+        campaigns.link_case(campaign, case, actor=staff)
+    for day, count in ((date(2024, 1, 5), 1200), (date(2024, 2, 5), 8000), (date(2024, 3, 5), 12000)):
+        campaigns.add_snapshot(won, actor=staff, values={"date": day, "count": count})
     db.session.commit()
     slug = case.public_slug
     return {
@@ -76,6 +105,10 @@ def public_pages(make_published: Any, staff: Any) -> dict[str, str]:
         "search-empty": "/cases?q=nothingmatchesthis",
         "case": f"/cases/{slug}",
         "not-found": "/cases/no-such-case",
+        "campaigns": "/campaigns",
+        "campaign": f"/campaigns/{won.id}",
+        "campaign-running": f"/campaigns/{running.id}",
+        "campaign-updates": "/campaigns/updates",
     }
 
 

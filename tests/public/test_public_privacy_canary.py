@@ -106,11 +106,33 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
     )
     running = campaigns.create_campaign(
         actor=staff,
-        values={"title_en": "Running campaign", "description_en": put("campaigndesc"), "status": "in_progress"},
+        values={
+            "title_en": "Running campaign",
+            "description_en": "A public description.",  # declared public: shown on the campaign's page
+            "external_ref": put("campaignref"),
+            "status": "in_progress",
+        },
     )
-    for campaign in (planned, running):
+    cancelled = campaigns.create_campaign(
+        actor=staff,
+        values={"title_en": put("cancelledcampaign"), "description_en": put("cancelleddesc"), "status": "cancelled"},
+    )
+    completed = campaigns.create_campaign(
+        actor=staff,
+        values={
+            "title_en": "Completed campaign",
+            "status": "completed",
+            "outcome": "victory",
+            "external_ref": put("completedref"),
+            "external_url": f"https://example.org/{put('completedurl')}",
+        },
+    )
+    for campaign in (planned, running, cancelled, completed):
         campaigns.link_case(campaign, case, actor=staff)
     campaigns.add_snapshot(running, actor=staff, values={"date": date(2024, 1, 5), "count": 77, "source": put("src")})
+    campaigns.add_snapshot(
+        completed, actor=staff, values={"date": date(2024, 2, 5), "count": 12000, "source": put("completedsrc")}
+    )
     db.session.commit()
     public_services.publish_case(case, actor=staff, checklist=public_services.ReviewChecklist(True, True))
     db.session.commit()
@@ -121,6 +143,10 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
         person={"legal_name": put("unpublishedname"), "name_consent": "full_name", "category": "teacher"},
     )
     case_services.add_event(hidden, actor=staff, values={"date": "2022", "title": put("unpubevent"), "is_public": True})
+    orphan = campaigns.create_campaign(
+        actor=staff, values={"title_en": put("unpublishedcampaign"), "status": "in_progress"}
+    )
+    campaigns.link_case(orphan, hidden, actor=staff)
     db.session.commit()
     return {"case": case, "hidden": hidden, "canaries": c}
 
@@ -173,6 +199,10 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
         "/api/v1/cases?per_page=100",
         "/api/v1/campaigns",
         "/api/v1/openapi.json",
+        "/campaigns",
+        "/campaigns/updates",
+        *[f"/campaigns/{n}" for n in range(1, 8)],
+        *[f"/api/v1/campaigns/{n}" for n in range(1, 8)],
         "/cases?q=public",
         "/cases?category=nurse",
         "/cases?category=teacher",
@@ -187,7 +217,8 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
     assert len(pages) >= 2 * len(start)
     page = pages[f"en /cases/{slug}"].decode()
     assert "Suspended" in page and "Sam" in page and "Published canary case" in page  # the crawl saw the case
-    assert "Running campaign" in page
+    assert "Running campaign" in page and "Completed campaign" in page
+    assert "12,000" in pages["en /campaigns/updates"].decode()  # the crawl saw the campaigns
     for label, value in canaries["canaries"].items():
         for url, body in pages.items():
             text = body.decode("utf-8", "replace").lower()
