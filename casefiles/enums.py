@@ -84,7 +84,55 @@ class SanctionType(LabelledEnum):
     LICENCE_REVOKED = "licence_revoked"
     HIRING_RESCINDED = "hiring_rescinded"
     HARASSMENT = "harassment"
+    DETENTION = "detention"
+    DEPORTATION = "deportation"
+    RESIDENCY_REVOKED = "residency_revoked"
+    TRAVEL_BAN = "travel_ban"
+    TRAINING_PENALTY = "training_penalty"
+    BLACKLISTING = "blacklisting"
+    PROFESSIONAL_COMPLAINT = "professional_complaint"
     OTHER = "other"
+
+
+class SanctionOutcome(LabelledEnum):
+    """What became of one sanction."""
+
+    PENDING = "pending"
+    UPHELD = "upheld"
+    REDUCED = "reduced"
+    OVERTURNED = "overturned"
+    WITHDRAWN = "withdrawn"
+
+
+class HarmType(LabelledEnum):
+    """Harm from outside the institution, recorded beside the sanctions."""
+
+    HARASSMENT = "harassment"
+    DOXXING = "doxxing"
+    THREATS = "threats"
+    SMEAR_CAMPAIGN = "smear_campaign"
+    OTHER = "other"
+
+
+class ProceedingKind(LabelledEnum):
+    LAWSUIT = "lawsuit"
+    JUDICIAL_REVIEW = "judicial_review"
+    HUMAN_RIGHTS_COMPLAINT = "human_rights_complaint"
+    GRIEVANCE = "grievance"
+    CRIMINAL_CHARGES = "criminal_charges"
+    REGULATORY_HEARING = "regulatory_hearing"
+    APPEAL = "appeal"
+    OTHER = "other"
+
+
+class ProceedingStatus(LabelledEnum):
+    FILED = "filed"
+    ONGOING = "ongoing"
+    DECIDED = "decided"
+    UNDER_APPEAL = "under_appeal"
+    SETTLED = "settled"
+    DISMISSED = "dismissed"
+    WITHDRAWN = "withdrawn"
 
 
 class CaseStatus(LabelledEnum):
@@ -170,7 +218,40 @@ LABELS: dict[enum.Enum, object] = {
     SanctionType.LICENCE_REVOKED: _l("Licence or residency revoked"),
     SanctionType.HIRING_RESCINDED: _l("Hiring rescinded"),
     SanctionType.HARASSMENT: _l("Harassment and doxxing"),
+    SanctionType.DETENTION: _l("Detention (including administrative detention)"),
+    SanctionType.DEPORTATION: _l("Deportation"),
+    SanctionType.RESIDENCY_REVOKED: _l("Residency revoked"),
+    SanctionType.TRAVEL_BAN: _l("Travel ban"),
+    SanctionType.TRAINING_PENALTY: _l("Penalty in training or residency matching"),
+    SanctionType.BLACKLISTING: _l("Blacklisting or deplatforming"),
+    SanctionType.PROFESSIONAL_COMPLAINT: _l("Professional complaint"),
     SanctionType.OTHER: _l("Other"),
+    # Translators: what became of a sanction (« en attente »)
+    SanctionOutcome.PENDING: _l("Pending"),
+    SanctionOutcome.UPHELD: _l("Upheld"),
+    SanctionOutcome.REDUCED: _l("Reduced"),
+    SanctionOutcome.OVERTURNED: _l("Overturned"),
+    SanctionOutcome.WITHDRAWN: _l("Withdrawn"),
+    HarmType.HARASSMENT: _l("Harassment"),
+    HarmType.DOXXING: _l("Doxxing"),
+    HarmType.THREATS: _l("Threats"),
+    HarmType.SMEAR_CAMPAIGN: _l("Smear campaign"),
+    HarmType.OTHER: _l("Other"),
+    ProceedingKind.LAWSUIT: _l("Lawsuit"),
+    ProceedingKind.JUDICIAL_REVIEW: _l("Judicial review"),
+    ProceedingKind.HUMAN_RIGHTS_COMPLAINT: _l("Human-rights complaint"),
+    ProceedingKind.GRIEVANCE: _l("Grievance or arbitration"),
+    ProceedingKind.CRIMINAL_CHARGES: _l("Criminal charges"),
+    ProceedingKind.REGULATORY_HEARING: _l("Regulatory hearing"),
+    ProceedingKind.APPEAL: _l("Appeal"),
+    ProceedingKind.OTHER: _l("Other"),
+    ProceedingStatus.FILED: _l("Filed"),
+    ProceedingStatus.ONGOING: _l("Ongoing"),
+    ProceedingStatus.DECIDED: _l("Decided"),
+    ProceedingStatus.UNDER_APPEAL: _l("Under appeal"),
+    ProceedingStatus.SETTLED: _l("Settled"),
+    ProceedingStatus.DISMISSED: _l("Dismissed"),
+    ProceedingStatus.WITHDRAWN: _l("Withdrawn"),
     CaseStatus.INTAKE: _l("Intake"),
     CaseStatus.ACTIVE: _l("Active"),
     CaseStatus.RESOLVED: _l("Resolved"),

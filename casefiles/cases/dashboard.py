@@ -54,7 +54,7 @@ def dashboard_data(user: Any, today: date | None = None) -> dict[str, Any]:
         "by_status": counts_by(user, Case.status, CaseStatus),
         "by_outcome": counts_by(user, Case.outcome, Outcome),
         "by_category": counts_by(user, Person.category, PersonCategory),
-        "overdue": [t for t in deadlines if t.due_date < today],
+        "overdue": [t for t in deadlines if t.is_overdue(today)],
         "upcoming": [t for t in deadlines if t.due_date >= today],
         "today": today,
         "window": DEADLINE_WINDOW_DAYS,

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
+    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -16,8 +17,9 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from casefiles.cases.legal_records import HARM, PROCEEDING
 from casefiles.cases.records import CASE, EVENT, SANCTION, TASK
 from casefiles.enums import (
     CaseStatus,
@@ -52,6 +54,19 @@ class CaseForm(FlaskForm):
     status = SelectField(_l("Status"), choices=CaseStatus.choices, default=CaseStatus.INTAKE.value)
     outcome = SelectField(_l("Outcome"), choices=Outcome.choices, default=Outcome.ONGOING.value)
     priority = SelectField(_l("Priority"), choices=Priority.choices, default=Priority.NORMAL.value)
+    outcome_date = PartialDateField(_l("Outcome date"), description=_l("When the outcome was announced."))
+    group_name = StringField(
+        _l("Group name"),
+        filters=[strip],
+        validators=[Length(max=200)],
+        description=_l("For a case about a group, e.g. “Eleven activists arrested in Montréal”."),
+    )
+    group_name_fr = StringField(_l("Group name (French)"), filters=[strip], validators=[Length(max=200)])
+    headcount = IntegerField(
+        _l("How many people"),
+        validators=[Optional(), NumberRange(min=1, max=100_000, message=_l("Enter a number between 1 and 100,000."))],
+        description=_l("For a group: everyone it counts, named or not."),
+    )
     institution_name = StringField(
         _l("Institution that imposed the sanction"),
         filters=[strip],
@@ -136,6 +151,8 @@ class NewCaseForm(CaseForm):
 SanctionForm = record_form(SANCTION)
 EventForm = record_form(EVENT)
 TaskForm = record_form(TASK)
+HarmForm = record_form(HARM)
+ProceedingForm = record_form(PROCEEDING)
 
 
 class ConfirmForm(FlaskForm):

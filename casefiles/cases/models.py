@@ -22,7 +22,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casefiles.auth.models import User
 from casefiles.dates import PartialDate
 from casefiles.db import Base, TimestampMixin, Versioned
-from casefiles.enums import CaseStatus, EventKind, Outcome, Priority, SanctionType
+from casefiles.enums import (
+    CaseStatus,
+    EventKind,
+    HarmType,
+    Outcome,
+    Priority,
+    ProceedingKind,
+    ProceedingStatus,
+    SanctionOutcome,
+    SanctionType,
+)
 from casefiles.institutions.models import Institution
 from casefiles.people.models import Person
 
@@ -66,6 +76,12 @@ class Case(TimestampMixin, Base):
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default=CaseStatus.INTAKE.value)
     outcome: Mapped[str] = mapped_column(String(20), nullable=False, default=Outcome.ONGOING.value, index=True)
+    outcome_date: Mapped[date | None] = mapped_column(Date)
+    outcome_date_precision: Mapped[str | None] = mapped_column(String(5))
+    # A case about a group: its name (and French twin) and how many people it counts, named or not.
+    group_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    group_name_fr: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    headcount: Mapped[int | None] = mapped_column(Integer)
     priority: Mapped[str] = mapped_column(String(20), nullable=False, default=Priority.NORMAL.value)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id", ondelete="RESTRICT"), index=True)
     speech_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -103,6 +119,12 @@ class Case(TimestampMixin, Base):
     tasks: Mapped[list[Task]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Task.done, Task.due_date, Task.id"
     )
+    harms: Mapped[list[Harm]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Harm.start_date, Harm.id"
+    )
+    proceedings: Mapped[list[Proceeding]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Proceeding.id"
+    )
     tags: Mapped[list[Tag]] = relationship(secondary=case_tags, order_by="Tag.name")
     assignees: Mapped[list[User]] = relationship(secondary=case_assignments, order_by="User.name")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -122,6 +144,24 @@ class Case(TimestampMixin, Base):
     @property
     def speech_when(self) -> PartialDate | None:
         return PartialDate.from_columns(self.speech_date, self.speech_date_precision)
+
+    @property
+    def outcome_when(self) -> PartialDate | None:
+        return PartialDate.from_columns(self.outcome_date, self.outcome_date_precision)
+
+    @property
+    def deadlines_settled(self) -> bool:
+        """A resolved or closed case has no overdue deadline left: what was due no longer can be missed."""
+        return self.status in (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value)
+
+    @property
+    def institutions(self) -> list[Institution]:
+        """Every body that sanctioned the person: the case's institution and each sanction's own."""
+        found: list[Institution] = [self.institution] if self.institution else []
+        for sanction in self.sanctions:
+            if sanction.institution is not None and sanction.institution not in found:
+                found.append(sanction.institution)
+        return found
 
     @property
     def reference(self) -> str:
@@ -150,12 +190,31 @@ class Sanction(Versioned, TimestampMixin, Base):
     duration: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     appeal_deadline: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The body that imposed this sanction (a case may be sanctioned by several), and what became of it.
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id", ondelete="RESTRICT"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20), nullable=False, default=SanctionOutcome.PENDING.value)
+    outcome_date: Mapped[date | None] = mapped_column(Date)
+    outcome_date_precision: Mapped[str | None] = mapped_column(String(5))
 
     case: Mapped[Case] = relationship(back_populates="sanctions")
+    institution: Mapped[Institution | None] = relationship(lazy="joined")
 
     @property
     def type_enum(self) -> SanctionType:
         return SanctionType(self.type)
+
+    @property
+    def outcome_enum(self) -> SanctionOutcome:
+        return SanctionOutcome(self.outcome)
+
+    @property
+    def outcome_when(self) -> PartialDate | None:
+        return PartialDate.from_columns(self.outcome_date, self.outcome_date_precision)
+
+    @property
+    def imposed_by_name(self) -> str:
+        """Who imposed it: its institution, else the free text."""
+        return self.institution.name if self.institution is not None else self.imposed_by
 
     @property
     def when(self) -> PartialDate | None:
@@ -178,8 +237,10 @@ class Event(Versioned, TimestampMixin, Base):
     title_fr: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     description_fr: Mapped[str] = mapped_column(Text, nullable=False, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    proceeding_id: Mapped[int | None] = mapped_column(ForeignKey("proceedings.id", ondelete="SET NULL"), index=True)
 
     case: Mapped[Case] = relationship(back_populates="events")
+    proceeding: Mapped[Proceeding | None] = relationship()
 
     @property
     def kind_enum(self) -> EventKind:
@@ -204,14 +265,25 @@ class Task(Versioned, TimestampMixin, Base):
     done: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sanction_id: Mapped[int | None] = mapped_column(ForeignKey("sanctions.id", ondelete="CASCADE"), unique=True)
+    # A hearing of a legal proceeding is one of its deadlines.
+    proceeding_id: Mapped[int | None] = mapped_column(ForeignKey("proceedings.id", ondelete="CASCADE"), index=True)
 
     case: Mapped[Case] = relationship(back_populates="tasks")
     owner: Mapped[User | None] = relationship()
     sanction: Mapped[Sanction | None] = relationship()
+    proceeding: Mapped[Proceeding | None] = relationship(back_populates="hearings")
 
     @property
     def is_appeal_deadline(self) -> bool:
         return self.sanction_id is not None
+
+    @property
+    def is_hearing(self) -> bool:
+        return self.proceeding_id is not None
+
+    def is_overdue(self, today: date) -> bool:
+        """Not done, past due, and its case still open (a resolved or closed case has nothing overdue)."""
+        return not self.done and self.due_date < today and not self.case.deadlines_settled
 
     @property
     def display_title(self) -> str:
@@ -219,6 +291,88 @@ class Task(Versioned, TimestampMixin, Base):
         if self.sanction is not None:
             return str(_l("Appeal deadline: %(sanction)s", sanction=self.sanction.type_enum.label))
         return self.title
+
+
+class Harm(Versioned, TimestampMixin, Base):
+    """Harm from outside the institution (harassment, doxxing, threats, a smear campaign), beside the sanctions."""
+
+    __tablename__ = "harms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    type: Mapped[str] = mapped_column(String(30), nullable=False, default=HarmType.HARASSMENT.value)
+    source: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    start_date_precision: Mapped[str | None] = mapped_column(String(5))
+    end_date: Mapped[date | None] = mapped_column(Date)
+    end_date_precision: Mapped[str | None] = mapped_column(String(5))
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    description_fr: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="harms")
+
+    @property
+    def type_enum(self) -> HarmType:
+        return HarmType(self.type)
+
+    @property
+    def started(self) -> PartialDate | None:
+        return PartialDate.from_columns(self.start_date, self.start_date_precision)
+
+    @property
+    def ended(self) -> PartialDate | None:
+        return PartialDate.from_columns(self.end_date, self.end_date_precision)
+
+
+class Proceeding(Versioned, TimestampMixin, Base):
+    """A legal proceeding of the case: a lawsuit, a judicial review, a complaint, charges; its hearings are tasks."""
+
+    __tablename__ = "proceedings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False, default=ProceedingKind.LAWSUIT.value)
+    brought_by: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    court: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    file_number: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    parties: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    counsel: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    amount_claimed: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=ProceedingStatus.FILED.value)
+    filed_date: Mapped[date | None] = mapped_column(Date)
+    filed_date_precision: Mapped[str | None] = mapped_column(String(5))
+    decision: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    decision_fr: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    decision_date_precision: Mapped[str | None] = mapped_column(String(5))
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="proceedings")
+    hearings: Mapped[list[Task]] = relationship(back_populates="proceeding", order_by="Task.due_date, Task.id")
+
+    @property
+    def kind_enum(self) -> ProceedingKind:
+        return ProceedingKind(self.kind)
+
+    @property
+    def status_enum(self) -> ProceedingStatus:
+        return ProceedingStatus(self.status)
+
+    @property
+    def filed(self) -> PartialDate | None:
+        return PartialDate.from_columns(self.filed_date, self.filed_date_precision)
+
+    @property
+    def decided(self) -> PartialDate | None:
+        return PartialDate.from_columns(self.decision_date, self.decision_date_precision)
+
+    @property
+    def label(self) -> str:
+        """The kind, with the court file number when there is one."""
+        return f"{self.kind_enum.label} {self.file_number}".strip()
 
 
 class CaseSearchToken(Base):

@@ -17,8 +17,8 @@ from casefiles.auth.services import active_users
 from casefiles.authz import can_publish, require
 from casefiles.cases import policies, services
 from casefiles.cases.blueprint import bp, load_case
-from casefiles.cases.forms import ConfirmForm, EventForm, SanctionForm, TaskForm
-from casefiles.cases.models import Event, Sanction, Task
+from casefiles.cases.forms import ConfirmForm, EventForm, HarmForm, ProceedingForm, SanctionForm, TaskForm
+from casefiles.cases.models import Event, Harm, Proceeding, Sanction, Task
 from casefiles.extensions import db
 from casefiles.people.views import PERSON_PART
 from casefiles.records.fields import FieldError
@@ -38,6 +38,26 @@ PARTS = {
         _l("Add a sanction"),
         _l("Edit sanction"),
         "sanctions",
+    ),
+    "harms": Part(
+        Harm,
+        HarmForm,
+        services.add_harm,
+        services.update_harm,
+        services.remove_harm,
+        _l("Add a harm"),
+        _l("Edit harm"),
+        "harms",
+    ),
+    "proceedings": Part(
+        Proceeding,
+        ProceedingForm,
+        services.add_proceeding,
+        services.update_proceeding,
+        services.remove_proceeding,
+        _l("Add a legal proceeding"),
+        _l("Edit legal proceeding"),
+        "proceedings",
     ),
     "events": Part(
         Event,
@@ -60,7 +80,7 @@ PARTS = {
         "deadlines",
     ),
 }
-KINDS = "any(people, sanctions, events, tasks)"
+KINDS = "any(people, sanctions, harms, proceedings, events, tasks)"
 
 
 def _load_part(case, kind: str, item_id: int):  # noqa: ANN001, ANN202
@@ -70,11 +90,17 @@ def _load_part(case, kind: str, item_id: int):  # noqa: ANN001, ANN202
     return item
 
 
-def _prepare(form, kind: str) -> None:  # noqa: ANN001
+def _prepare(form, kind: str, case) -> None:  # noqa: ANN001
     if kind == "tasks":
         form.owner_id.choices = [
             SelectChoice("", _("— nobody —")),
             *[SelectChoice(u.id, u.display_name) for u in active_users()],
+        ]
+    if kind in ("tasks", "events"):
+        # A hearing (a task) or an event may belong to one of the case's proceedings.
+        form.proceeding_id.choices = [
+            SelectChoice("", _("— none —")),
+            *[SelectChoice(p.id, p.label) for p in case.proceedings],
         ]
 
 
@@ -99,9 +125,12 @@ def part_new(case_id: int, kind: str) -> ResponseReturnValue:
     require(policies.can_edit(current_user, case))
     part = PARTS[kind]
     form = part.form()
-    _prepare(form, kind)
+    _prepare(form, kind, case)
     if request.method == "GET" and kind == "tasks":
         form.owner_id.data = current_user.id
+        hearing_of = request.args.get("proceeding", "")
+        if hearing_of.isdigit() and any(p.id == int(hearing_of) for p in case.proceedings):
+            form.proceeding_id.data = int(hearing_of)
     if form.validate_on_submit():
         try:
             part.add(case, actor=current_user, values=form.values())
@@ -123,7 +152,7 @@ def part_edit(case_id: int, kind: str, item_id: int) -> ResponseReturnValue:
     part = PARTS[kind]
     item = _load_part(case, kind, item_id)
     form = part.form() if request.method == "POST" else part.form(formdata=None)
-    _prepare(form, kind)
+    _prepare(form, kind, case)
     if request.method == "GET":
         fill_form(form, record_for(item), item)
     merge = None

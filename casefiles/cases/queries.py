@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal_column, select
 from sqlalchemy.orm import selectinload
 
-from casefiles.cases.models import Case, CaseSearchToken, Tag, case_assignments, case_tags
+from casefiles.cases.models import Case, Sanction, CaseSearchToken, Tag, case_assignments, case_tags
 from casefiles.cases.policies import visible_cases_filter
 from casefiles.enums import CaseStatus, Outcome, PersonCategory
 from casefiles.extensions import db
@@ -134,7 +134,11 @@ def filtered_cases(user: Any, filters: CaseFilters, *, for_count: bool = False) 
     if filters.category:
         stmt = stmt.where(Case.id.in_(select(Person.case_id).where(Person.category == filters.category)))
     if filters.institution_id:
-        stmt = stmt.where(Case.institution_id == filters.institution_id)
+        # A case sanctioned by several bodies is found under each of them.
+        stmt = stmt.where(
+            (Case.institution_id == filters.institution_id)
+            | Case.id.in_(select(Sanction.case_id).where(Sanction.institution_id == filters.institution_id))
+        )
     if filters.region:
         stmt = stmt.where(
             Case.institution_id.in_(

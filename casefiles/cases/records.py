@@ -12,10 +12,10 @@ from casefiles.auth.models import User
 from casefiles.cases.deadlines import sync_appeal_task
 from casefiles.cases.indexing import reindex_case
 from casefiles.cases.models import Case, Event, Sanction, Tag, Task
-from casefiles.enums import CaseStatus, EventKind, Outcome, Priority, SanctionType
+from casefiles.enums import CaseStatus, EventKind, Outcome, Priority, SanctionOutcome, SanctionType
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution, institution_key
-from casefiles.records.fields import BOOL, DATE, ENUM, LINES, LONG_TEXT, PARTIAL_DATE, REF, Field, FieldError
+from casefiles.records.fields import BOOL, DATE, ENUM, INT, LINES, LONG_TEXT, PARTIAL_DATE, REF, Field, FieldError
 from casefiles.records.registry import Record
 
 LONG = 50_000
@@ -24,14 +24,14 @@ LONG = 50_000
 # -- values that are not one column ---------------------------------------------------------------
 
 
-def _institution_name(case: Case) -> str | None:
+def _institution_name(case: Case | Sanction) -> str | None:
     if case.institution_id is None:
         return None
     institution = case.institution or db.session.get(Institution, case.institution_id)
     return institution.name if institution else None
 
 
-def _set_institution(case: Case, name: str | None) -> None:
+def _set_institution(case: Case | Sanction, name: str | None) -> None:
     if not name:
         case.institution_id = None
         case.institution = None
@@ -123,6 +123,56 @@ def _after_sanction(sanction: Sanction, actor: Any, changes: dict[str, Any]) -> 
         sync_appeal_task(sanction.case, sanction, actor)
 
 
+def _clean_proceeding(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        raise FieldError("proceeding_id", _l("Choose a proceeding from the list."))
+    return int(text)
+
+
+def _clean_proceeding_choice(value: Any) -> int | None:
+    try:
+        return _clean_proceeding(value)
+    except FieldError:
+        return None
+
+
+def _proceeding_label(value: Any) -> str:
+    from casefiles.cases.models import Proceeding
+
+    proceeding = db.session.get(Proceeding, value) if isinstance(value, int) else None
+    return proceeding.label if proceeding is not None else str(value)
+
+
+def _same_case_proceeding(item: Task | Event) -> None:
+    """A hearing or an event refers only to a proceeding of its own case."""
+    from casefiles.cases.models import Proceeding
+
+    if item.proceeding_id is None:
+        return
+    proceeding = db.session.get(Proceeding, item.proceeding_id)
+    case_id = item.case.id if item.case is not None else item.case_id
+    if proceeding is None or proceeding.case_id != case_id:
+        raise FieldError("proceeding_id", _l("Choose a proceeding from the list."))
+
+
+def _proceeding_field(label: Any) -> Field:
+    return Field(
+        "proceeding_id",
+        label,
+        REF,
+        cleaner=_clean_proceeding,
+        display_with=_proceeding_label,
+        extra={"select": True, "form": {"coerce": _clean_proceeding_choice}},
+    )
+
+
+def _validate_task(task: Task) -> None:
+    _same_case_proceeding(task)
+
+
 def _after_task(task: Task, actor: Any, changes: dict[str, Any]) -> None:
     from casefiles.db import utcnow
 
@@ -156,6 +206,7 @@ CASE = Record(
         Field("external_ref", _l("Your reference"), max_length=100, extra={"in_form": False}),
         Field("status", _l("Status"), ENUM, enum=CaseStatus),
         Field("outcome", _l("Outcome"), ENUM, enum=Outcome, public=True),
+        Field("outcome_date", _l("Outcome date"), PARTIAL_DATE, public=True),
         Field("priority", _l("Priority"), ENUM, enum=Priority),
         Field(
             "institution",
@@ -196,6 +247,25 @@ CASE = Record(
             extra={"in_form": False},
         ),
         Field("private_notes", _l("Private notes"), LONG_TEXT, max_length=LONG, search=True),
+        Field(
+            "group_name",
+            _l("Group name"),
+            max_length=200,
+            public=True,
+            french="group_name_fr",
+            search=True,
+            extra={"help": _l("For a case about a group, e.g. “Eleven activists arrested in Montréal”.")},
+        ),
+        Field("group_name_fr", _l("Group name (French)"), max_length=200, public=True, search=True),
+        Field(
+            "headcount",
+            _l("How many people"),
+            INT,
+            public=True,
+            minimum=1,
+            maximum=100_000,
+            extra={"help": _l("For a group: everyone it counts, named or not.")},
+        ),
         Field("featured", _l("Featured on the home page"), BOOL, public=True, extra={"in_form": False}),
         Field(
             "tags",
@@ -230,16 +300,35 @@ SANCTION = Record(
     [
         Field("type", _l("Type of sanction"), ENUM, enum=SanctionType),
         Field(
-            "imposed_by",
-            _l("Imposed by"),
+            "institution",
+            _l("Imposing institution"),
+            REF,
             max_length=300,
-            extra={"help": _l("Leave blank to use the case's institution.")},
+            search=True,
+            form_name="institution_name",
+            getter=_institution_name,
+            setter=_set_institution,
+            extra={"help": _l("Leave blank to use the case's institution; a new name is recorded.")},
+        ),
+        Field(
+            "imposed_by",
+            _l("Imposed by (person or office)"),
+            max_length=300,
+            extra={"help": _l("For example the dean, or the party leader.")},
         ),
         Field("date", _l("Date"), PARTIAL_DATE),
         Field(
             "duration", _l("Duration"), max_length=100, extra={"help": _l("For example “two weeks” or “indefinite”.")}
         ),
         Field("appeal_deadline", _l("Appeal deadline"), DATE),
+        Field(
+            "outcome",
+            _l("What became of it"),
+            ENUM,
+            enum=SanctionOutcome,
+            extra={"form": {"default": SanctionOutcome.PENDING.value}},
+        ),
+        Field("outcome_date", _l("Date of that outcome"), PARTIAL_DATE),
         Field("notes", _l("Notes"), LONG_TEXT, max_length=LONG),
     ],
     case_of=lambda sanction: sanction.case,
@@ -269,8 +358,10 @@ EVENT = Record(
         Field("description", _l("Details"), LONG_TEXT, max_length=LONG, public=True, french="description_fr"),
         Field("description_fr", _l("Details (French)"), LONG_TEXT, max_length=LONG, public=True),
         Field("is_public", _l("May appear on the public timeline once the case is published"), BOOL, public=True),
+        _proceeding_field(_l("Part of the proceeding")),
     ],
     case_of=lambda event: event.case,
+    validate=_same_case_proceeding,
     summary=lambda event: event.title,
     shown_publicly=lambda event: bool(event.is_public),
     visibility_field="is_public",
@@ -295,9 +386,11 @@ TASK = Record(
             extra={"select": True, "form": {"coerce": _clean_owner_choice}},
         ),
         Field("done", _l("Done"), BOOL),
+        _proceeding_field(_l("Hearing of the proceeding")),
     ],
     case_of=lambda task: task.case,
     summary=lambda task: task.title,
+    validate=_validate_task,
     after_change=_after_task,
     parent_key="case_id",
     export_order=50,

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from casefiles.audit.services import record
-from casefiles.cases.models import Case, Event, Sanction, Task
+from casefiles.cases.models import Case, Event, Harm, Proceeding, Sanction, Task
 from casefiles.db import utcnow
 from casefiles.enums import CaseStatus, EventKind, Outcome, Priority
 from casefiles.extensions import db
@@ -111,24 +111,29 @@ def delete_case(case: Case, *, actor: Any) -> None:
 # -- sanctions -------------------------------------------------------------------------------------
 
 
-def _imposed_by_default(case: Case, values: dict[str, Any]) -> dict[str, Any]:
-    if not values.get("imposed_by"):
-        return {**values, "imposed_by": case.institution.name if case.institution else ""}
+def _institution_default(case: Case, values: dict[str, Any]) -> dict[str, Any]:
+    """A sanction with no imposing institution named was imposed by the case's institution."""
+    if not values.get("institution") and not values.get("institution_id") and case.institution is not None:
+        return {**values, "institution": case.institution.name}
     return values
 
 
 def add_sanction(case: Case, *, actor: Any, values: dict[str, Any]) -> Sanction:
-    """Record a sanction; its appeal deadline becomes a task."""
+    """Record a sanction by its own institution (a new one is recorded); its appeal deadline becomes a task."""
     if not values.get("type"):
         raise FieldError("type", _l("Choose the type of sanction."))
-    return editing.create(Sanction, actor=actor, values=_imposed_by_default(case, values), case=case)
+    values = resolve_institution(_institution_default(case, values), actor)
+    return editing.create(Sanction, actor=actor, values=values, case=case)
 
 
 def update_sanction(
     sanction: Sanction, *, actor: Any, values: dict[str, Any], expected_version: int | None = None
 ) -> dict:
     """Edit a sanction and keep its appeal-deadline task in step."""
-    return editing.update(sanction, actor=actor, changes=values, expected_version=expected_version)
+    editing.check_version(sanction, expected_version)
+    return editing.update(
+        sanction, actor=actor, changes=resolve_institution(values, actor), expected_version=expected_version
+    )
 
 
 def remove_sanction(sanction: Sanction, *, actor: Any, expected_version: int | None = None) -> None:
@@ -138,6 +143,48 @@ def remove_sanction(sanction: Sanction, *, actor: Any, expected_version: int | N
     for task in [t for t in case.tasks if t.sanction_id == sanction.id]:
         case.tasks.remove(task)
     editing.delete(sanction, actor=actor, expected_version=expected_version)
+
+
+# -- harms and legal proceedings -------------------------------------------------------------------
+
+
+def add_harm(case: Case, *, actor: Any, values: dict[str, Any]) -> Harm:
+    """Record harassment, doxxing, threats or a smear campaign (public only once reviewed)."""
+    return editing.create(Harm, actor=actor, values=values, case=case, is_public=False)
+
+
+def update_harm(harm: Harm, *, actor: Any, values: dict[str, Any], expected_version: int | None = None) -> dict:
+    """Edit a harm."""
+    return editing.update(harm, actor=actor, changes=values, expected_version=expected_version)
+
+
+def remove_harm(harm: Harm, *, actor: Any, expected_version: int | None = None) -> None:
+    """Remove a harm."""
+    editing.delete(harm, actor=actor, expected_version=expected_version)
+
+
+def add_proceeding(case: Case, *, actor: Any, values: dict[str, Any]) -> Proceeding:
+    """Record a legal proceeding; its hearings are added as its deadlines."""
+    return editing.create(Proceeding, actor=actor, values=values, case=case, is_public=False)
+
+
+def update_proceeding(
+    proceeding: Proceeding, *, actor: Any, values: dict[str, Any], expected_version: int | None = None
+) -> dict:
+    """Edit a legal proceeding."""
+    return editing.update(proceeding, actor=actor, changes=values, expected_version=expected_version)
+
+
+def remove_proceeding(proceeding: Proceeding, *, actor: Any, expected_version: int | None = None) -> None:
+    """Remove a proceeding with its hearings (each removal is in the history); its events stay on the timeline."""
+    editing.check_version(proceeding, expected_version)
+    case = proceeding.case
+    for hearing in list(proceeding.hearings):
+        editing.delete(hearing, actor=actor)
+    for event in [e for e in case.events if e.proceeding_id == proceeding.id]:
+        editing.update(event, actor=actor, changes={"proceeding_id": None})
+    db.session.expire(proceeding, ["hearings"])
+    editing.delete(proceeding, actor=actor, expected_version=expected_version)
 
 
 # -- timeline events -------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ class Person(Versioned, TimestampMixin, Base):
     pseudonym: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     pronouns: Mapped[str] = mapped_column(String(50), nullable=False, default="")
     category: Mapped[str] = mapped_column(String(30), nullable=False, default=PersonCategory.OTHER.value)
+    # Their role or title: "nursing student", "school principal", "MPP".
+    role_title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     # Private: never on a public surface.
     contact_email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     contact_phone: Mapped[str] = mapped_column(String(50), nullable=False, default="")

@@ -49,6 +49,14 @@ PERSON = Record(
         Field("pronouns", _l("Pronouns"), max_length=50),
         Field("category", _l("Category"), ENUM, enum=PersonCategory, public=True),
         Field(
+            "role_title",
+            _l("Role or title"),
+            max_length=200,
+            public=True,
+            search=True,
+            extra={"help": _l("For example “nursing student”, “school principal” or “MPP”.")},
+        ),
+        Field(
             "contact_email",
             _l("Private email"),
             max_length=254,

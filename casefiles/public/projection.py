@@ -16,6 +16,14 @@ from markupsafe import Markup
 from casefiles.cases.models import Case
 from casefiles.enums import InstitutionKind, Outcome, PersonCategory
 from casefiles.markdown import render_markdown
+from casefiles.public.case_records import (
+    PublicGroup,
+    PublicHarm,
+    PublicProceeding,
+    public_group,
+    public_harms,
+    public_proceedings,
+)
 from casefiles.regions import region_name
 
 
@@ -113,6 +121,9 @@ class PublicCase:
     featured: bool = False
     summary_language: str = "en"
     title_language: str = "en"
+    harms: tuple[PublicHarm, ...] = ()
+    proceedings: tuple[PublicProceeding, ...] = ()
+    group: PublicGroup | None = None
 
     @property
     def display_names(self) -> tuple[str, ...]:
@@ -133,6 +144,10 @@ class PublicCase:
             data[key] = value.isoformat() if value else None
         data["corrections"] = [{"created_at": c.created_at.isoformat(), "note": c.note} for c in self.corrections]
         data["campaigns"] = [campaign_json(c) for c in self.campaigns]
+        data["harms"] = [{k: str(v) if isinstance(v, Markup) else v for k, v in asdict(h).items()} for h in self.harms]
+        data["proceedings"] = [
+            {k: str(v) if isinstance(v, Markup) else v for k, v in asdict(p).items()} for p in self.proceedings
+        ]
         return data
 
 
@@ -381,6 +396,9 @@ def project(
             featured=bool(case.featured),
             summary_language=summary_lang,
             title_language=title_lang,
+            harms=public_harms(case, lambda en, fr: _pick(locale, en, fr)),
+            proceedings=public_proceedings(case, lambda en, fr: _pick(locale, en, fr)),
+            group=public_group(case, lambda en, fr: _pick(locale, en, fr)),
         )
 
 

@@ -133,6 +133,7 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
     campaigns.add_snapshot(
         completed, actor=staff, values={"date": date(2024, 2, 5), "count": 12000, "source": put("completedsrc")}
     )
+    _case_record_canaries(case, staff, put)
     db.session.commit()
     public_services.publish_case(case, actor=staff, checklist=public_services.ReviewChecklist(True, True))
     db.session.commit()
@@ -147,8 +148,59 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
         actor=staff, values={"title_en": put("unpublishedcampaign"), "status": "in_progress"}
     )
     campaigns.link_case(orphan, hidden, actor=staff)
+    case_services.add_harm(hidden, actor=staff, values={"type": "threats", "source": put("hiddenharm"), "is_public": True})
+    case_services.add_proceeding(
+        hidden, actor=staff, values={"kind": "lawsuit", "court": put("hiddencourt"), "is_public": True}
+    )
     db.session.commit()
     return {"case": case, "hidden": hidden, "canaries": c}
+
+
+def _case_record_canaries(case: Any, staff: Any, put: Any) -> None:
+    """Harms and legal proceedings (public and private ones), hearings, roles, a sanction's own institution."""
+    case_services.add_harm(
+        case,
+        actor=staff,
+        values={"type": "doxxing", "source": "Anonymous accounts", "notes": put("harmnotes"), "is_public": True},
+    )
+    case_services.add_harm(
+        case, actor=staff, values={"type": "threats", "source": put("harmsource"), "description": put("harmdesc")}
+    )
+    proceeding = case_services.add_proceeding(
+        case,
+        actor=staff,
+        values={
+            "kind": "lawsuit",
+            "court": "Superior Court",
+            "counsel": put("counsel"),
+            "notes": put("proceedingnotes"),
+            "is_public": True,
+        },
+    )
+    case_services.add_proceeding(
+        case,
+        actor=staff,
+        values={"kind": "grievance", "court": put("privatecourt"), "file_number": put("privatefile"),
+                "parties": put("privateparties"), "decision": put("privatedecision")},
+    )
+    case_services.add_task(
+        case,
+        actor=staff,
+        values={"title": put("hearing"), "due_date": date(2030, 2, 1), "proceeding_id": proceeding.id},
+    )
+    case_services.add_event(
+        case, actor=staff, values={"date": "2024-02", "title": put("proceedingevent"), "proceeding_id": proceeding.id}
+    )
+    case_services.add_sanction(
+        case,
+        actor=staff,
+        values={"type": "detention", "institution": put("sanctioninstitution").capitalize(), "outcome": "upheld"},
+    )
+    people_services.add_person(
+        case,
+        actor=staff,
+        values={"legal_name": put("rolelegal"), "name_consent": "none", "role_title": put("roletitle")},
+    )
 
 
 def _crawl(client: Any, start: list[str]) -> dict[str, bytes]:
