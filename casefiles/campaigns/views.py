@@ -15,7 +15,6 @@ from casefiles.campaigns import policies, services
 from casefiles.campaigns.chart import supporters_chart
 from casefiles.campaigns.forms import CampaignForm, DeleteCampaignForm, LinkCaseForm, PartnersForm, SnapshotForm
 from casefiles.campaigns.models import Campaign, CampaignStatus, SupporterSnapshot
-from casefiles.campaigns.records import CAMPAIGN, SNAPSHOT
 from casefiles.cases import policies as case_policies
 from casefiles.cases.models import Case
 from casefiles.extensions import db
@@ -23,8 +22,7 @@ from casefiles.organizations.models import organization_key
 from casefiles.organizations.services import organizations_by_key
 from casefiles.pagination import paginate, scalar_rows
 from casefiles.records.fields import FieldError
-from casefiles.records.forms import fill_form
-from casefiles.records.views import SAVED, attach_error, delete_checked, save_or_merge
+from casefiles.records.views import attach_error, delete_checked, edit_view
 from casefiles.views_common import get_or_404, parse_id
 
 bp = Blueprint("campaigns", __name__)
@@ -125,25 +123,16 @@ def edit(campaign_id: int) -> ResponseReturnValue:
     """Edit a campaign; a save over someone else's newer save opens the merge view, the draft kept."""
     campaign = _load(campaign_id)
     require(policies.can_edit(current_user))
-    form = CampaignForm() if request.method == "POST" else CampaignForm(formdata=None)
-    if request.method == "GET":
-        fill_form(form, CAMPAIGN, campaign)
-    merge = None
-    if form.validate_on_submit():
-        outcome = save_or_merge(
-            campaign,
-            form,
-            form.values(),
-            lambda values, expected: services.update_campaign(
-                campaign, actor=current_user, changes=values, expected_version=expected
-            ),
-        )
-        if outcome == SAVED:
-            flash(_("Campaign saved."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-        merge = outcome
-    return render_template("campaigns/form.html", form=form, campaign=campaign, merge=merge), (
-        409 if merge is not None else 200
+    return edit_view(
+        campaign,
+        CampaignForm,
+        save=lambda values, expected: services.update_campaign(
+            campaign, actor=current_user, changes=values, expected_version=expected
+        ),
+        saved=_("Campaign saved."),
+        next_url=lambda: url_for("campaigns.detail", campaign_id=campaign.id),
+        template="campaigns/form.html",
+        campaign=campaign,
     )
 
 
@@ -178,25 +167,17 @@ def edit_snapshot(campaign_id: int, snapshot_id: int) -> ResponseReturnValue:
     campaign = _load(campaign_id)
     require(policies.can_edit(current_user))
     snap = _load_snapshot(campaign, snapshot_id)
-    form = SnapshotForm() if request.method == "POST" else SnapshotForm(formdata=None)
-    if request.method == "GET":
-        fill_form(form, SNAPSHOT, snap)
-    merge = None
-    if form.validate_on_submit():
-        outcome = save_or_merge(
-            snap,
-            form,
-            form.values(),
-            lambda values, expected: services.update_snapshot(
-                snap, actor=current_user, values=values, expected_version=expected
-            ),
-        )
-        if outcome == SAVED:
-            flash(_("Supporter count saved."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id, _anchor="supporters"))
-        merge = outcome
-    return render_template("campaigns/snapshot_form.html", form=form, campaign=campaign, snap=snap, merge=merge), (
-        409 if merge is not None else 200
+    return edit_view(
+        snap,
+        SnapshotForm,
+        save=lambda values, expected: services.update_snapshot(
+            snap, actor=current_user, values=values, expected_version=expected
+        ),
+        saved=_("Supporter count saved."),
+        next_url=lambda: url_for("campaigns.detail", campaign_id=campaign.id, _anchor="supporters"),
+        template="campaigns/snapshot_form.html",
+        campaign=campaign,
+        snap=snap,
     )
 
 

@@ -22,10 +22,8 @@ from casefiles.cases.models import Event, Harm, Proceeding, Sanction, Task
 from casefiles.extensions import db
 from casefiles.people.views import PERSON_PART
 from casefiles.records.fields import FieldError
-from casefiles.records.forms import fill_form
 from casefiles.records.parts import Part
-from casefiles.records.registry import record_for
-from casefiles.records.views import SAVED, attach_error, delete_checked, save_or_merge
+from casefiles.records.views import attach_error, delete_checked, edit_view
 
 PARTS = {
     "people": PERSON_PART,
@@ -151,23 +149,21 @@ def part_edit(case_id: int, kind: str, item_id: int) -> ResponseReturnValue:
     require(policies.can_edit(current_user, case))
     part = PARTS[kind]
     item = _load_part(case, kind, item_id)
-    form = part.form() if request.method == "POST" else part.form(formdata=None)
-    _prepare(form, kind, case)
-    if request.method == "GET":
-        fill_form(form, record_for(item), item)
-    merge = None
-    if form.validate_on_submit():
-        outcome = save_or_merge(
-            item,
-            form,
-            form.values(),
-            lambda values, expected: part.update(item, actor=current_user, values=values, expected_version=expected),
-        )
-        if outcome == SAVED:
-            flash(_("Saved."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id, _anchor=part.anchor))
-        merge = outcome
-    return _render(form, case, kind, part.title_edit, item, merge)
+    return edit_view(
+        item,
+        part.form,
+        save=lambda values, expected: part.update(item, actor=current_user, values=values, expected_version=expected),
+        prepare=lambda form: _prepare(form, kind, case),
+        saved=_("Saved."),
+        next_url=lambda: url_for("cases.detail", case_id=case.id, _anchor=part.anchor),
+        template="cases/part_form.html",
+        case=case,
+        kind=kind,
+        title=part.title_edit,
+        item=item,
+        goes_live=case.published and can_publish(current_user),
+        needs_review=case.published and not can_publish(current_user),
+    )
 
 
 @bp.route(f"/cases/<int:case_id>/<{KINDS}:kind>/<int:item_id>/delete", methods=["GET", "POST"])

@@ -18,16 +18,14 @@ from casefiles.cases.blueprint import bp, load_case
 from casefiles.cases.dashboard import dashboard_data
 from casefiles.cases.forms import AdminDeleteForm, CaseForm, ConfirmForm, NewCaseForm
 from casefiles.cases.queries import CaseFilters, find_cases
-from casefiles.cases.records import CASE
 from casefiles.documents.views import case_documents_context
 from casefiles.enums import NameConsent
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
 from casefiles.pagination import paginate, scalar_rows
 from casefiles.records.fields import FieldError
-from casefiles.records.forms import fill_form
 from casefiles.records.review import pending_for_case, recent_decisions_for, revision_labels
-from casefiles.records.views import SAVED, attach_error, save_or_merge
+from casefiles.records.views import attach_error, edit_view
 
 
 def _assignee_choices(form: CaseForm, can_assign: bool) -> None:
@@ -110,34 +108,24 @@ def edit(case_id: int) -> ResponseReturnValue:
     """Edit the case; a save over someone else's newer save opens the merge view, the draft kept."""
     case = load_case(case_id)
     require(policies.can_edit(current_user, case))
-    form = CaseForm() if request.method == "POST" else CaseForm(formdata=None)
     can_assign = policies.can_assign(current_user)
-    _assignee_choices(form, can_assign)
-    if request.method == "GET":
-        fill_form(form, CASE, case)
-    merge = None
-    if form.validate_on_submit():
-        values = form.case_values()
-        outcome = save_or_merge(
-            case,
-            form,
-            values,
-            lambda v, expected: services.update_case(case, actor=current_user, changes=v, expected_version=expected),
-        )
-        if outcome == SAVED:
-            flash(_("Case saved."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
-        merge = outcome
-    return render_template(
-        "cases/edit.html",
-        form=form,
+    return edit_view(
+        case,
+        CaseForm,
+        save=lambda values, expected: services.update_case(
+            case, actor=current_user, changes=values, expected_version=expected
+        ),
+        values=lambda form: form.case_values(),
+        prepare=lambda form: _assignee_choices(form, can_assign),
+        saved=_("Case saved."),
+        next_url=lambda: url_for("cases.detail", case_id=case.id),
+        template="cases/edit.html",
         case=case,
         can_assign=can_assign,
-        merge=merge,
         goes_live=case.published and can_publish(current_user),
         needs_review=case.published and not can_publish(current_user),
         institution_names=_institution_names(),
-    ), (409 if merge is not None else 200)
+    )
 
 
 @bp.route("/cases/<int:case_id>/history")

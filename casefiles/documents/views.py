@@ -18,12 +18,10 @@ from casefiles.documents import policies, services
 from casefiles.documents.detection import EXTENSIONS, UploadRefused, download_name, safe_filename
 from casefiles.documents.forms import ConfirmForm, EditDocumentForm, UploadForm, VersionForm
 from casefiles.documents.models import Document, DocumentVersion
-from casefiles.documents.records import DOCUMENT
 from casefiles.documents.storage import StorageError, get_storage
 from casefiles.extensions import db
 from casefiles.records.fields import FieldError
-from casefiles.records.forms import fill_form
-from casefiles.records.views import SAVED, attach_error, save_or_merge
+from casefiles.records.views import attach_error, edit_view
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("documents", __name__)
@@ -122,34 +120,22 @@ def edit(document_id: int) -> ResponseReturnValue:
     """Change a document's title, kind, date, description and source; a stale save opens the merge view."""
     document = _load(document_id)
     require(policies.can_edit(current_user, document))
-    form = EditDocumentForm() if request.method == "POST" else EditDocumentForm(formdata=None)
-    if request.method == "GET":
-        fill_form(form, DOCUMENT, document)
-    merge = None
-    if form.validate_on_submit():
-        outcome = save_or_merge(
-            document,
-            form,
-            form.values(),
-            lambda values, expected: services.update_document(
-                document, actor=current_user, values=values, expected_version=expected
-            ),
-        )
-        if outcome == SAVED:
-            flash(_("Saved."), "success")
-            return redirect(url_for("documents.detail", document_id=document.id))
-        merge = outcome
     case = db.session.get(Case, document.case_id) if document.case_id else None
     published = bool(case is not None and case.published and document.is_public)
-    return render_template(
-        "documents/edit.html",
-        form=form,
+    return edit_view(
+        document,
+        EditDocumentForm,
+        save=lambda values, expected: services.update_document(
+            document, actor=current_user, values=values, expected_version=expected
+        ),
+        saved=_("Saved."),
+        next_url=lambda: url_for("documents.detail", document_id=document.id),
+        template="documents/edit.html",
         document=document,
         case=case,
-        merge=merge,
         goes_live=published and may_publish(current_user),
         needs_review=published and not may_publish(current_user),
-    ), (409 if merge is not None else 200)
+    )
 
 
 @bp.route("/staff/documents/<int:document_id>/versions", methods=["POST"])

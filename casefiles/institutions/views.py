@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,10 +14,8 @@ from casefiles.cases.queries import CaseFilters, find_cases
 from casefiles.institutions import policies, services
 from casefiles.institutions.forms import InstitutionForm
 from casefiles.institutions.models import Institution
-from casefiles.institutions.records import INSTITUTION
 from casefiles.pagination import paginate
-from casefiles.records.forms import fill_form
-from casefiles.records.views import SAVED, save_or_merge
+from casefiles.records.views import edit_view
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("institutions", __name__)
@@ -54,23 +52,14 @@ def edit(institution_id: int) -> ResponseReturnValue:
     """Staff correct an institution's name, kind or place; a stale save opens the merge view."""
     require(policies.can_edit(current_user))
     institution = get_or_404(Institution, institution_id)
-    form = InstitutionForm() if request.method == "POST" else InstitutionForm(formdata=None)
-    if request.method == "GET":
-        fill_form(form, INSTITUTION, institution)
-    merge = None
-    if form.validate_on_submit():
-        outcome = save_or_merge(
-            institution,
-            form,
-            form.values(),
-            lambda values, expected: services.update_institution(
-                institution, actor=current_user, changes=values, expected_version=expected
-            ),
-        )
-        if outcome == SAVED:
-            flash(_("Institution saved."), "success")
-            return redirect(url_for("institutions.detail", institution_id=institution.id))
-        merge = outcome
-    return render_template("institutions/edit.html", form=form, institution=institution, merge=merge), (
-        409 if merge is not None else 200
+    return edit_view(
+        institution,
+        InstitutionForm,
+        save=lambda values, expected: services.update_institution(
+            institution, actor=current_user, changes=values, expected_version=expected
+        ),
+        saved=_("Institution saved."),
+        next_url=lambda: url_for("institutions.detail", institution_id=institution.id),
+        template="institutions/edit.html",
+        institution=institution,
     )

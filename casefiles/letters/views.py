@@ -16,11 +16,9 @@ from casefiles.extensions import db
 from casefiles.letters import policies, services
 from casefiles.letters.forms import ConfirmForm, LetterForm, PasteForm
 from casefiles.letters.models import Letter, LetterSignatory
-from casefiles.letters.records import LETTER
 from casefiles.pagination import paginate, scalar_rows
 from casefiles.records.fields import FieldError
-from casefiles.records.forms import fill_form
-from casefiles.records.views import SAVED, attach_error, delete_checked, save_or_merge
+from casefiles.records.views import attach_error, delete_checked, edit_view
 from casefiles.views_common import get_or_404, parse_id
 
 bp = Blueprint("letters", __name__)
@@ -81,26 +79,17 @@ def edit(letter_id: int) -> ResponseReturnValue:
     """Edit the letter; a save over someone else's newer save opens the merge view, the draft kept."""
     letter = _load(letter_id)
     require(policies.can_edit(current_user))
-    form = LetterForm() if request.method == "POST" else LetterForm(formdata=None)
-    _campaign_choices(form)
-    if request.method == "GET":
-        fill_form(form, LETTER, letter)
-    merge = None
-    if form.validate_on_submit():
-        outcome = save_or_merge(
-            letter,
-            form,
-            form.values(),
-            lambda values, expected: services.update_letter(
-                letter, actor=current_user, changes=values, expected_version=expected
-            ),
-        )
-        if outcome == SAVED:
-            flash(_("Letter saved."), "success")
-            return redirect(url_for("letters.detail", letter_id=letter.id))
-        merge = outcome
-    return render_template("letters/form.html", form=form, letter=letter, merge=merge), (
-        409 if merge is not None else 200
+    return edit_view(
+        letter,
+        LetterForm,
+        save=lambda values, expected: services.update_letter(
+            letter, actor=current_user, changes=values, expected_version=expected
+        ),
+        saved=_("Letter saved."),
+        next_url=lambda: url_for("letters.detail", letter_id=letter.id),
+        template="letters/form.html",
+        prepare=_campaign_choices,
+        letter=letter,
     )
 
 

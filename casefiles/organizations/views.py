@@ -15,11 +15,9 @@ from casefiles.letters.models import Letter, LetterSignatory
 from casefiles.organizations import policies, services
 from casefiles.organizations.forms import OrganizationForm
 from casefiles.organizations.models import Organization, OrganizationKind, campaign_partners
-from casefiles.organizations.records import ORGANIZATION
 from casefiles.pagination import paginate
 from casefiles.records.fields import FieldError
-from casefiles.records.forms import fill_form
-from casefiles.records.views import SAVED, attach_error, save_or_merge
+from casefiles.records.views import attach_error, edit_view
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("organizations", __name__)
@@ -97,23 +95,14 @@ def edit(organization_id: int) -> ResponseReturnValue:
     """Correct an organization's name, kind or place; a stale save opens the merge view."""
     org = get_or_404(Organization, organization_id)
     require(policies.can_edit(current_user))
-    form = OrganizationForm() if request.method == "POST" else OrganizationForm(formdata=None)
-    if request.method == "GET":
-        fill_form(form, ORGANIZATION, org)
-    merge = None
-    if form.validate_on_submit():
-        outcome = save_or_merge(
-            org,
-            form,
-            form.values(),
-            lambda values, expected: services.update_organization(
-                org, actor=current_user, changes=values, expected_version=expected
-            ),
-        )
-        if outcome == SAVED:
-            flash(_("Organization saved."), "success")
-            return redirect(url_for("organizations.detail", organization_id=org.id))
-        merge = outcome
-    return render_template("organizations/form.html", form=form, organization=org, merge=merge), (
-        409 if merge is not None else 200
+    return edit_view(
+        org,
+        OrganizationForm,
+        save=lambda values, expected: services.update_organization(
+            org, actor=current_user, changes=values, expected_version=expected
+        ),
+        saved=_("Organization saved."),
+        next_url=lambda: url_for("organizations.detail", organization_id=org.id),
+        template="organizations/form.html",
+        organization=org,
     )

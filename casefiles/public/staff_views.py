@@ -20,8 +20,8 @@ from casefiles.public.forms import DeleteCorrectionForm, PublicContentForm, Publ
 from casefiles.public.models import CaseCorrection
 from casefiles.public.projection import project
 from casefiles.records.fields import FieldError
-from casefiles.records.forms import fill_form, form_values
-from casefiles.records.views import SAVED, save_or_merge
+from casefiles.records.forms import form_values
+from casefiles.records.views import edit_view
 from casefiles.views_common import get_or_404
 
 bp = Blueprint("publishing", __name__)
@@ -94,28 +94,28 @@ def unpublish(case_id: int) -> ResponseReturnValue:
 def content(case_id: int) -> ResponseReturnValue:
     """Edit the public title and summary in both languages, featured flag, correction notes."""
     case = _load(case_id)
-    form = PublicContentForm() if request.method == "POST" else PublicContentForm(formdata=None)
-    if request.method == "GET":
-        fill_form(form, CASE, case)
-    merge = None
-    if form.validate_on_submit():
 
-        def save(values: dict, expected: int | None) -> None:
-            try:
-                services.update_public_content(
-                    case, actor=current_user, values=values, correction=form.correction(), expected_version=expected
-                )
-            except services.PublishError as error:
-                raise FieldError(error.problems[0][0], error.problems[0][1]) from error
+    def save(values: dict, expected: int | None) -> None:
+        # The correction notes were validated with the form; they are not fields of the case.
+        correction = {key: (request.form.get(f"correction_{key}") or "").strip() for key in ("note", "note_fr")}
+        try:
+            services.update_public_content(
+                case, actor=current_user, values=values, correction=correction, expected_version=expected
+            )
+        except services.PublishError as error:
+            raise FieldError(error.problems[0][0], error.problems[0][1]) from error
 
-        outcome = save_or_merge(case, form, form_values(CASE, form), save)
-        if outcome == SAVED:
-            flash(_("The public content is saved."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
-        merge = outcome
-    return render_template(
-        "public/staff/content.html", case=case, form=form, merge=merge, corrections=_corrections(case)
-    ), (409 if merge is not None else 200)
+    return edit_view(
+        case,
+        PublicContentForm,
+        save=save,
+        values=lambda form: form_values(CASE, form),
+        saved=_("The public content is saved."),
+        next_url=lambda: url_for("cases.detail", case_id=case.id),
+        template="public/staff/content.html",
+        case=case,
+        corrections=_corrections(case),
+    )
 
 
 def _corrections(case: Case) -> list[CaseCorrection]:

@@ -114,3 +114,38 @@ def delete_checked(obj: Any, version_raw: Any, remove: Callable[[int | None], An
         db.session.rollback()
         flash(_("Someone changed this since you opened it. Check what it holds now before you delete it."), "error")
     return False
+
+
+def edit_view(
+    obj: Any,
+    form_class: type,
+    *,
+    save: Callable[[dict[str, Any], int | None], Any],
+    saved: str,
+    next_url: Callable[[], str],
+    template: str,
+    prepare: Callable[[Any], None] | None = None,
+    values: Callable[[Any], dict[str, Any]] | None = None,
+    **context: Any,
+) -> Any:
+    """The one edit page of a record: its form filled from the record (or the post), `save(values, expected)` on a
+    valid post, then the record's page; a stale save answers 409 with the merge view, the draft kept."""
+    from flask import redirect, render_template
+
+    rec = record_for(obj)
+    form = form_class() if request.method == "POST" else form_class(formdata=None)
+    if prepare is not None:
+        prepare(form)
+    if request.method == "GET":
+        from casefiles.records.forms import fill_form
+
+        fill_form(form, rec, obj)
+    merge_result = None
+    if form.validate_on_submit():
+        outcome = save_or_merge(obj, form, values(form) if values else form.values(), save)
+        if outcome == SAVED:
+            flash(saved, "success")
+            return redirect(next_url())
+        merge_result = outcome
+    page = render_template(template, form=form, merge=merge_result, **context)
+    return page, (409 if merge_result is not None else 200)
