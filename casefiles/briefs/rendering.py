@@ -113,10 +113,37 @@ class RenderLimits:
     memory_mb: int = DEFAULT_MEMORY_MB
 
 
+def _tag_languages() -> None:
+    """Give a structure element the /Lang of its HTML element's lang attribute (PDF/UA 7.2).
+
+    WeasyPrint tags the document's language only; a passage in the other language (an English text with no
+    French twin in a French brief) must be tagged too, so a screen reader reads it with the right voice.
+    """
+    from weasyprint.pdf import tags
+
+    if getattr(tags, "_casefiles_languages", False):
+        return
+    build = tags._build_box_tree
+
+    def build_with_languages(box, parent, pdf, *args):  # noqa: ANN001, ANN202
+        element = getattr(box, "element", None)
+        lang = element.get("lang") if element is not None and getattr(box, "element_tag", None) != "html" else None
+        for struct in build(box, parent, pdf, *args):
+            if lang and "Lang" not in struct:
+                import pydyf
+
+                struct["Lang"] = pydyf.String(lang)
+            yield struct
+
+    tags._build_box_tree = build_with_languages
+    tags._casefiles_languages = True
+
+
 def render_pdf_inline(html: str) -> bytes:
     """Render in this process (the child calls this; tests of the fetcher may too)."""
     from weasyprint import HTML
 
+    _tag_languages()
     fetcher = LockedURLFetcher()
     document = HTML(string=html, url_fetcher=fetcher)
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, uncompressed_pdf=False)
