@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from support import ARTIFACTS, FIXTURES, IN_CI, PASSWORD, skip_or_fail  # noqa: F401 (re-exported)
+from support import ARTIFACTS, FIXTURES, IN_CI, PASSWORD, redis_url, skip_or_fail  # noqa: F401 (re-exported; redis_url is a fixture)
 
 from casefiles import create_app
 from casefiles.extensions import db

@@ -2,62 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
+from support import free_port
 
 from casefiles.extensions import db
 
-from .conftest import conftest_skip_or_fail, pdf_text
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        conftest_skip_or_fail("redis-server is not installed (Debian package redis-server)")
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(10)
+from .conftest import pdf_text
 
 
 def test_dossier_is_queued_on_redis_and_built_by_an_rq_worker(client, login, make_case, app, redis_url: str) -> None:
@@ -84,9 +36,8 @@ def test_dossier_is_queued_on_redis_and_built_by_an_rq_worker(client, login, mak
 
 
 def test_dossier_is_still_built_when_redis_is_unreachable(client, login, make_case, app) -> None:
-    import time
 
-    app.config["REDIS_URL"] = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     case = make_case(title="Redis is down")
     login("staff")
     response = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": "0", "case_ids": [case.id]})

@@ -4,19 +4,14 @@ never locked out from their own address, the real client address behind trusted 
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
 from sqlalchemy import select
-from support import PASSWORD, skip_or_fail
+from support import PASSWORD, free_port
 
 from casefiles import create_app
 from casefiles.extensions import db
@@ -158,49 +153,6 @@ def test_concurrent_attempts_on_the_database_are_counted_exactly(app) -> None:
 # --- Redis ---------------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        skip_or_fail("redis-server is not installed (Debian package redis-server)")
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
 def test_with_redis_the_counts_live_in_redis_and_follow_the_same_rule(app, client, make_user, redis_url) -> None:
     from redis import Redis
 
@@ -222,7 +174,7 @@ def test_concurrent_attempts_on_redis_are_counted_exactly(app, redis_url) -> Non
 
 
 def test_when_redis_cannot_be_reached_the_database_counts(app, client, make_user) -> None:
-    app.config["REDIS_URL"] = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     user = make_user("staff")
     for n in range(10):
         assert _attempt(client, user.email, WRONG, "203.0.113.17").status_code == 200, f"failure {n + 1}"
