@@ -81,8 +81,18 @@ def test_sanctions_from_several_bodies_each_with_its_outcome(client, login, make
     assert db.session.get(Sanction, detention.id).outcome == "overturned"
 
 
-@pytest.mark.parametrize("kind", ["deportation", "residency_revoked", "travel_ban", "training_penalty",
-                                  "blacklisting", "professional_complaint", "detention"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "deportation",
+        "residency_revoked",
+        "travel_ban",
+        "training_penalty",
+        "blacklisting",
+        "professional_complaint",
+        "detention",
+    ],
+)
 def test_every_new_sanction_type_is_accepted(client, login, make_case, kind):
     case = make_case()
     login("staff")
@@ -159,8 +169,12 @@ def test_a_proceeding_with_its_hearings_and_events(client, login, make_case, lan
         assert r.status_code == 302, r.get_data(as_text=True)
     r = client.post(
         f"/staff/cases/{case.id}/events/new",
-        data={"kind": "lawsuit", "date": "2024-01-20", "title": "Statement of claim served",
-              "proceeding_id": proceeding.id},
+        data={
+            "kind": "lawsuit",
+            "date": "2024-01-20",
+            "title": "Statement of claim served",
+            "proceeding_id": proceeding.id,
+        },
     )
     assert r.status_code == 302
     db.session.expire_all()
@@ -209,8 +223,13 @@ def test_a_group_case_with_a_role_and_an_outcome_date(client, login, make_case, 
     person = case.people[0]
     r = client.post(
         f"/staff/cases/{case.id}/people/{person.id}/edit",
-        data={"legal_name": person.legal_name, "name_consent": "none", "category": "student",
-              "role_title": "Nursing student", "version": person.version},
+        data={
+            "legal_name": person.legal_name,
+            "name_consent": "none",
+            "category": "student",
+            "role_title": "Nursing student",
+            "version": person.version,
+        },
     )
     assert r.status_code == 302, r.get_data(as_text=True)
     db.session.expire_all()

@@ -148,7 +148,9 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
         actor=staff, values={"title_en": put("unpublishedcampaign"), "status": "in_progress"}
     )
     campaigns.link_case(orphan, hidden, actor=staff)
-    case_services.add_harm(hidden, actor=staff, values={"type": "threats", "source": put("hiddenharm"), "is_public": True})
+    case_services.add_harm(
+        hidden, actor=staff, values={"type": "threats", "source": put("hiddenharm"), "is_public": True}
+    )
     case_services.add_proceeding(
         hidden, actor=staff, values={"kind": "lawsuit", "court": put("hiddencourt"), "is_public": True}
     )
@@ -180,8 +182,13 @@ def _case_record_canaries(case: Any, staff: Any, put: Any) -> None:
     case_services.add_proceeding(
         case,
         actor=staff,
-        values={"kind": "grievance", "court": put("privatecourt"), "file_number": put("privatefile"),
-                "parties": put("privateparties"), "decision": put("privatedecision")},
+        values={
+            "kind": "grievance",
+            "court": put("privatecourt"),
+            "file_number": put("privatefile"),
+            "parties": put("privateparties"),
+            "decision": put("privatedecision"),
+        },
     )
     case_services.add_task(
         case,
