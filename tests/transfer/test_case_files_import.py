@@ -5,6 +5,7 @@ says exactly what changes."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -138,3 +139,45 @@ def test_a_part_of_an_unknown_case_or_proceeding_is_refused(app, make_user):
     text = " ".join(report.errors)
     assert "NO-SUCH" in text and "OTHER-CASE" in text and not report.ok
     assert _count(Case) == 0
+
+
+def _upload(client, files: dict[str, bytes]):
+    return client.post(
+        "/staff/import/case-files",
+        data={"files": [(io.BytesIO(data), f"{name}.csv") for name, data in files.items()]},
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_import_pages_preview_then_import_in_both_languages(client, login, language):
+    login("staff")
+    client.get(f"/language/{language}?next=/")
+    page = client.get("/staff/import/case-files")
+    assert page.status_code == 200 and "proceedings.csv" in page.get_data(as_text=True)
+    html = _upload(client, _files()).get_data(as_text=True)
+    assert f'lang="{language}"' in html
+    token = re.search(r"/staff/import/case-files/([0-9a-f]{32})", html).group(1)
+    assert _count(Case) == 0  # a preview writes nothing
+    assert client.post(f"/staff/import/case-files/{token}").status_code == 302
+    assert _count(Case) == 1 and _count(Event) == 6 and _count(Task) == 3  # two hearings and an appeal deadline
+    # The same files again: every row unchanged. One changed field: exactly that change is shown.
+    html = _upload(client, _files()).get_data(as_text=True)
+    assert "Created" not in html and "Changes:" not in html
+    changed = _files()
+    changed["harms"] = changed["harms"].replace(b"Anonymous accounts", b"A named blogger")
+    html = _upload(client, {"harms": changed["harms"]}).get_data(as_text=True)
+    assert "Anonymous accounts → A named blogger" in html
+    assert html.count("→") == 1
+
+
+def test_a_zip_upload_with_a_stray_file_is_refused(client, login):
+    login("staff")
+    files = {**_files(), "notes": b"case\nx\n"}
+    response = client.post(
+        "/staff/import/case-files",
+        data={"files": [(io.BytesIO(_zip(files)), "case-files.zip")]},
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert "notes.csv" in html and _count(Case) == 0
