@@ -143,3 +143,6 @@ def _register_cli(app: Flask) -> None:
     from casefiles.documents.cli import storage_cli
 
     app.cli.add_command(storage_cli)
+    from casefiles.fulltext.cli import search_cli
+
+    app.cli.add_command(search_cli)

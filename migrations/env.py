@@ -68,6 +68,12 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _not_a_search_engine_table(name, type_, parent_names):
+    from casefiles.fulltext.models import is_engine_table
+
+    return not (type_ == "table" and name and is_engine_table(name))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -89,6 +95,10 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+
+    # The SQLite full-text engine's own tables (search_entries_fts and its shadow tables) are not models.
+    if conf_args.get("include_name") is None:
+        conf_args["include_name"] = _not_a_search_engine_table
 
     connectable = get_engine()
 

@@ -1,4 +1,8 @@
-"""The staff search words of a case, from every declared field marked `search` of the case and its records."""
+"""The staff search words of a case, from every declared field marked `search` of the case and its records.
+
+Two indexes are kept: the full-text entries (casefiles/fulltext: one per text, every version and page of a
+document's text included) that the case list searches, and the older table of word prefixes.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from sqlalchemy import delete, select
 from casefiles.cases.models import Case, CaseSearchToken
 from casefiles.documents.models import Document
 from casefiles.extensions import db
+from casefiles.fulltext.models import SearchEntry
+from casefiles.fulltext.terms import PAGE_BREAK, index_terms
 from casefiles.records.registry import record_for
 from casefiles.search import tokens
 
@@ -23,11 +29,15 @@ def _texts(obj: Any) -> list[str]:
     return texts
 
 
+def _documents(case: Case) -> list[Document]:
+    if case.id is None:
+        return []
+    return list(db.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id)))
+
+
 def _document_texts(case: Case) -> list[str]:
     texts: list[str] = []
-    if case.id is None:
-        return texts
-    for document in db.session.scalars(select(Document).where(Document.case_id == case.id)):
+    for document in _documents(case):
         texts.extend(_texts(document))
         current = document.current
         if current is not None and current.extracted_text:
@@ -45,11 +55,60 @@ def case_words(case: Case) -> set[str]:
     return tokens(*texts)
 
 
+def _entry(case_id: int, body: str, **where: Any) -> dict[str, Any] | None:
+    terms = index_terms(body)
+    if not terms:
+        return None
+    return {
+        "case_id": case_id,
+        "document_id": None,
+        "version": None,
+        "page": None,
+        "body": body,
+        "terms": terms,
+        **where,
+    }
+
+
+def search_entries(case: Case) -> list[dict[str, Any]]:
+    """The full-text entries of a case: its own and its people's fields; each document's fields; each page of
+    each version of each document's text."""
+    own = _texts(case)
+    for person in case.people:
+        own.extend(_texts(person))
+    own.append(case.external_ref or "")
+    rows = [_entry(case.id, "\n".join(t for t in own if t))]
+    for document in _documents(case):
+        rows.append(_entry(case.id, "\n".join(t for t in _texts(document) if t), document_id=document.id))
+        for version in document.versions:
+            pages = (version.extracted_text or "").split(PAGE_BREAK)
+            for number, page_text in enumerate(pages, start=1):
+                rows.append(
+                    _entry(
+                        case.id,
+                        page_text,
+                        document_id=document.id,
+                        version=version.number,
+                        page=number if len(pages) > 1 else None,
+                    )
+                )
+    return [row for row in rows if row is not None]
+
+
+def insert_search_entries(cases: list[Case]) -> None:
+    """Write the full-text entries of cases that have none yet (new cases, bulk imports)."""
+    rows = [row for case in cases for row in search_entries(case)]
+    if rows:
+        db.session.execute(SearchEntry.__table__.insert(), rows)
+
+
 def reindex_case(case: Case) -> None:
-    """Rebuild the search words of a case."""
+    """Rebuild the search words and full-text entries of a case."""
     words = case_words(case)
     db.session.execute(delete(CaseSearchToken).where(CaseSearchToken.case_id == case.id))
     if words:
         db.session.execute(
             CaseSearchToken.__table__.insert(), [{"case_id": case.id, "token": w} for w in sorted(words)]
         )
+    db.session.execute(delete(SearchEntry).where(SearchEntry.case_id == case.id))
+    insert_search_entries([case])

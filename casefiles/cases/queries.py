@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import selectinload
 
-from casefiles.cases.models import Case, Sanction, CaseSearchToken, Tag, case_assignments, case_tags
+from casefiles.cases.models import Case, Sanction, Tag, case_assignments, case_tags
 from casefiles.cases.policies import visible_cases_filter
 from casefiles.enums import CaseStatus, Outcome, PersonCategory
 from casefiles.extensions import db
+from casefiles.fulltext import engine as fulltext
+from casefiles.fulltext.terms import parse
 from casefiles.institutions.models import Institution
 from casefiles.pagination import Page, paginate, scalar_rows
 from casefiles.people.models import Person
-from casefiles.search import query_terms
 
 SORTS = {
     "updated": (Case.updated_at.desc(), Case.id.desc()),
@@ -23,6 +24,8 @@ SORTS = {
     "title": (Case.title.asc(), Case.id.asc()),
     "oldest": (Case.updated_at.asc(), Case.id.asc()),
 }
+# With words to find, the best matches come first unless another order is asked for.
+RELEVANCE = "relevance"
 
 
 @dataclass
@@ -62,10 +65,14 @@ class CaseFilters:
             tag=(args.get("tag") or "")[:60].lower(),
             mine=args.get("mine") in ("1", "on", "true"),
             archived=args.get("archived") in ("1", "on", "true"),
-            sort=args.get("sort") if args.get("sort") in SORTS else "updated",
+            sort=_sort(args),
             page=_int("page") or 1,
         )
         return filters
+
+    @property
+    def default_sort(self) -> str:
+        return RELEVANCE if parse(self.q) else "updated"
 
     def as_args(self, **overrides: Any) -> dict[str, Any]:
         """Query-string arguments that reproduce these filters (for links and pagination)."""
@@ -79,7 +86,7 @@ class CaseFilters:
             "tag": self.tag,
             "mine": "1" if self.mine else "",
             "archived": "1" if self.archived else "",
-            "sort": self.sort if self.sort != "updated" else "",
+            "sort": self.sort if self.sort != self.default_sort else "",
             "page": self.page if self.page > 1 else "",
         }
         args.update(overrides)
@@ -102,17 +109,12 @@ class CaseFilters:
         )
 
 
-def _text_condition(terms: list[str]) -> Any:
-    """Each word must prefix-match a word of the case (range scans on the token index)."""
-    conditions = []
-    for term in terms:
-        upper = term[:-1] + chr(ord(term[-1]) + 1)
-        conditions.append(
-            Case.id.in_(
-                select(CaseSearchToken.case_id).where(CaseSearchToken.token >= term, CaseSearchToken.token < upper)
-            )
-        )
-    return and_(*conditions)
+def _sort(args: Any) -> str:
+    """The order asked for; by default the best matches first when there are words to find."""
+    asked = args.get("sort")
+    if asked in SORTS or asked == RELEVANCE:
+        return asked
+    return RELEVANCE if parse((args.get("q") or "")[:200]) else "updated"
 
 
 def filtered_cases(user: Any, filters: CaseFilters, *, for_count: bool = False) -> Select:
@@ -122,7 +124,7 @@ def filtered_cases(user: Any, filters: CaseFilters, *, for_count: bool = False) 
     if visible is not None:
         stmt = stmt.where(visible)
     archived = Case.archived_at.is_not(None) if filters.archived else Case.archived_at.is_(None)
-    if for_count and query_terms(filters.q) and db.engine.dialect.name == "sqlite":
+    if for_count and parse(filters.q) and db.engine.dialect.name == "sqlite":
         # Counting search results: start from the cases holding the words, not from every open case (SQLite's
         # statistics take "not archived" for a selective condition; at 100,000 cases this halves the count).
         archived = func.likelihood(archived, literal_column("0.95"))
@@ -153,15 +155,35 @@ def filtered_cases(user: Any, filters: CaseFilters, *, for_count: bool = False) 
         )
     if filters.mine:
         stmt = stmt.where(Case.id.in_(select(case_assignments.c.case_id).where(case_assignments.c.user_id == user.id)))
-    terms = query_terms(filters.q)
-    if terms:
-        stmt = stmt.where(_text_condition(terms))
+    query = parse(filters.q)
+    if query:
+        stmt = stmt.where(Case.id.in_(fulltext.matching_case_ids(query)))
     return stmt
 
 
 def find_cases(user: Any, filters: CaseFilters, per_page: int = 25) -> Page:
-    """A page of matching cases, with the people and institution loaded for the list."""
-    stmt = filtered_cases(user, filters).order_by(*SORTS[filters.sort])
+    """A page of matching cases, with the people and institution loaded for the list; with words to find, each
+    case on the page carries `search_hits` (where it matched, with a snippet)."""
+    query = parse(filters.q)
+    stmt = filtered_cases(user, filters)
+    if query and filters.sort == RELEVANCE:
+        matches = fulltext.case_matches(query)
+        stmt = filtered_cases(user, CaseFilters(**{**filters.__dict__, "q": ""}))
+        stmt = stmt.join(matches, matches.c.case_id == Case.id).order_by(matches.c.score, Case.id.desc())
+    else:
+        stmt = stmt.order_by(*SORTS.get(filters.sort, SORTS["updated"]))
     stmt = stmt.options(selectinload(Case.people), selectinload(Case.tags))
     counted = filtered_cases(user, filters, for_count=True)
-    return paginate(stmt, page=filters.page, per_page=per_page, count=counted, rows=scalar_rows)
+    page = paginate(stmt, page=filters.page, per_page=per_page, count=counted, rows=scalar_rows)
+    if query:
+        attach_search_hits(page.items, query)
+    return page
+
+
+def attach_search_hits(cases: list[Case], query: Any) -> None:
+    """Give each case the places it matched (its own fields, or a document's version and page) with snippets."""
+    from casefiles.fulltext.hits import hits_for
+
+    found = hits_for([case.id for case in cases], query)
+    for case in cases:
+        case.search_hits = found.get(case.id, [])

@@ -38,9 +38,9 @@ def _pdf_text(path: str) -> None:
     written = 0
     for page in reader.pages:
         text = page.extract_text() or ""
-        sys.stdout.write(text[: MAX_TEXT_CHARS - written] + "\n")
+        sys.stdout.write(text[: MAX_TEXT_CHARS - written] + "\n\f")  # a form feed ends each page (for search)
         sys.stdout.flush()
-        written += len(text) + 1
+        written += len(text) + 2
         if written >= MAX_TEXT_CHARS:
             break
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from casefiles.audit.models import AuditEntry
 from casefiles.audit.services import record
-from casefiles.cases.indexing import case_words
+from casefiles.cases.indexing import case_words, insert_search_entries
 from casefiles.cases.models import Case, CaseSearchToken, Sanction
 from casefiles.cases.records import CASE, SANCTION
 from casefiles.db import utcnow
@@ -74,6 +74,7 @@ def create_cases(
     _insert_entries(entries)
     if search_rows:
         db.session.execute(CaseSearchToken.__table__.insert(), search_rows)
+    insert_search_entries([c[0] for c in created])
     return [c[0] for c in created]
 
 

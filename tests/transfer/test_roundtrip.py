@@ -53,6 +53,7 @@ NOT_EXPORTED_TABLES = {
     "account_links",
     "login_throttle",
     "case_search_tokens",
+    "search_entries",
     "dossier_jobs",
 }
 NOT_EXPORTED_COLUMNS = {

@@ -1,0 +1,58 @@
+"""The staff search index: one row per searchable text (a case's own fields, a document's description, one page
+of one version of a document's text), with the engine's index over the folded and stemmed terms.
+
+SQLite keeps an FTS5 table over `terms` (external content, kept in step by triggers); PostgreSQL a GIN index on
+`to_tsvector('simple', terms)`. Both are created with the table, by create_all and by the migration alike.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import DDL, ForeignKey, Index, Integer, Text, event, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casefiles.db import Base
+
+FTS_TABLE = "search_entries_fts"
+
+SQLITE_CREATE = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_entries_fts USING fts5("
+    "terms, content='search_entries', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE TRIGGER IF NOT EXISTS search_entries_ai AFTER INSERT ON search_entries BEGIN "
+    "INSERT INTO search_entries_fts(rowid, terms) VALUES (new.id, new.terms); END",
+    "CREATE TRIGGER IF NOT EXISTS search_entries_ad AFTER DELETE ON search_entries BEGIN "
+    "INSERT INTO search_entries_fts(search_entries_fts, rowid, terms) VALUES ('delete', old.id, old.terms); END",
+    "CREATE TRIGGER IF NOT EXISTS search_entries_au AFTER UPDATE ON search_entries BEGIN "
+    "INSERT INTO search_entries_fts(search_entries_fts, rowid, terms) VALUES ('delete', old.id, old.terms); "
+    "INSERT INTO search_entries_fts(rowid, terms) VALUES (new.id, new.terms); END",
+]
+SQLITE_DROP = ["DROP TABLE IF EXISTS search_entries_fts"]
+
+
+def is_engine_table(name: str) -> bool:
+    """Tables the SQLite full-text engine makes for itself (the FTS5 table and its shadow tables)."""
+    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+
+
+class SearchEntry(Base):
+    """One searchable text of a case, and where it comes from (a document, its version and page)."""
+
+    __tablename__ = "search_entries"
+    __table_args__ = (
+        Index("ix_search_entries_terms", text("to_tsvector('simple', terms)"), postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    page: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    terms: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+for _statement in SQLITE_CREATE:
+    event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in SQLITE_DROP:
+    event.listen(SearchEntry.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))
