@@ -216,6 +216,7 @@ def documents_for(case: Case) -> list[dict[str, Any]]:
 
 def legal_context(case: Case, language: str = "en") -> dict[str, Any]:
     """Everything on the case file, private notes included: for counsel, never for publication."""
+    from casefiles.briefs.case_records import legal_records
     return {
         "reference": case.reference,
         "title": local_text(language, case.title, case.title_fr),
@@ -280,6 +281,7 @@ def legal_context(case: Case, language: str = "en") -> dict[str, Any]:
         "documents": documents_for(case),
         "campaigns": campaigns_for(case, language),
         "opened": display_date(case.created_at.date()) if case.created_at else "",
+        **legal_records(case, language),
     }
 
 
