@@ -501,6 +501,7 @@ def load_showcase() -> dict[str, int]:
     from casefiles.documents.models import DocumentKind
     from casefiles.letters import services as letters
     from casefiles.organizations import services as organizations
+    from casefiles.demo_records import add_real_case_records
     from casefiles.public.services import ReviewChecklist, publish_case
 
     staff = accounts.find_user_by_email("demo.staff@example.org")
@@ -536,6 +537,7 @@ def load_showcase() -> dict[str, int]:
         _showcase_case(spec, staff)
 
     nurse, professor, student, _teacher = published
+    add_real_case_records(nurse, professor, student, actor=staff)
     organizations.set_case_partners(nurse, [orgs[0], orgs[1]], actor=staff)
     organizations.set_case_partners(professor, [orgs[0], orgs[2]], actor=staff)
 
