@@ -497,11 +497,11 @@ def load_showcase() -> dict[str, int]:
 
     from casefiles.campaigns import services as campaigns
     from casefiles.campaigns.models import CampaignKind, CampaignStatus, Channel
+    from casefiles.demo_records import add_real_case_records
     from casefiles.documents import services as documents
     from casefiles.documents.models import DocumentKind
     from casefiles.letters import services as letters
     from casefiles.organizations import services as organizations
-    from casefiles.demo_records import add_real_case_records
     from casefiles.public.services import ReviewChecklist, publish_case
 
     staff = accounts.find_user_by_email("demo.staff@example.org")
