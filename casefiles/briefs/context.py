@@ -420,14 +420,17 @@ def one_pager_context(case: Case, level: int = 0, language: str = "en") -> dict[
             for s in case.sanctions[:sanction_count]
         ],
         "events": [
-            {"when": display_date(e.when), "title": local_text(language, e.title, e.title_fr, clip=140)}
-            for e in recent
+            {"when": display_date(e.when), "title": local_text(language, e.title, e.title_fr, clip=140)} for e in recent
         ],
         "more_events": len(public_events) - len(recent),
         "asks": asks[:ask_count],
         "targets": targets[: max(ask_count, 2)],
         "campaigns": [
-            {"title": Text(_clip(str(c["title"]), 120), c["title"].lang), "supporters": c["supporters"], "as_of": c["as_of"]}
+            {
+                "title": Text(_clip(str(c["title"]), 120), c["title"].lang),
+                "supporters": c["supporters"],
+                "as_of": c["as_of"],
+            }
             for c in supporters[:3]
         ],
         "outcome": case.outcome_enum.label,

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import Length, Optional
 
+from casefiles.briefs.dossiers import AUDIENCE_LABELS, PUBLIC
 from casefiles.forms_common import strip
 
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("fr", "Français")]
@@ -23,6 +24,12 @@ class DossierForm(FlaskForm):
     """Which cases (chosen one by one, or all active ones at an institution), in which language."""
 
     title = StringField(_l("Title of the dossier"), filters=[strip], validators=[Optional(), Length(max=200)])
+    audience = SelectField(
+        _l("Who is it for?"),
+        choices=[SelectChoice(value, label) for value, label in AUDIENCE_LABELS.items()],
+        default=PUBLIC,
+        description=_l("A public dossier and an advocacy pack hold published cases only."),
+    )
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
     institution_id = SelectField(
         _l("All active cases at an institution"),

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from casefiles.authz import require
 from casefiles.briefs import policies, services, worker
-from casefiles.briefs.dossiers import cases_at_institution, dossier_path, request_dossier
+from casefiles.briefs.dossiers import (
+    AUDIENCE_LABELS,
+    MAX_DOSSIER_CASES,
+    cases_at_institution,
+    dossier_path,
+    request_dossier,
+)
 from casefiles.briefs.forms import DossierForm
 from casefiles.briefs.models import JOB_DONE, DossierJob
 from casefiles.cases import policies as case_policies
 from casefiles.cases.models import Case
+from casefiles.cases.queries import CaseFilters, filtered_cases
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
 from casefiles.pagination import paginate, scalar_rows
@@ -75,6 +83,12 @@ def _selectable_cases() -> list[Case]:
     return list(db.session.scalars(query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(SELECTABLE_CASES)))
 
 
+def _filtered_cases(filters: CaseFilters) -> list[Case]:
+    """The cases the case list shows for these filters (as many as a dossier holds), in the list's order."""
+    query = filtered_cases(current_user, filters).order_by(Case.updated_at.desc(), Case.id.desc())
+    return list(db.session.scalars(query.limit(MAX_DOSSIER_CASES)))
+
+
 @bp.route("/dossiers/")
 def dossiers() -> ResponseReturnValue:
     """The dossiers I asked for, newest first."""
@@ -88,19 +102,22 @@ def dossiers() -> ResponseReturnValue:
 def new_dossier() -> ResponseReturnValue:
     """Choose cases (or an institution) and ask for a dossier."""
     require(policies.can_request_dossier(current_user))
-    cases = _selectable_cases()
+    filters = CaseFilters.from_args(request.args)
+    matched = _filtered_cases(filters) if request.method == "GET" and filters.active else []
+    cases = list({c.id: c for c in [*matched, *_selectable_cases()]}.values())
     form = DossierForm()
     form.case_ids.choices = [SelectChoice(c.id, f"{c.reference} · {c.title}") for c in cases]
     institutions = db.session.scalars(select(Institution).order_by(Institution.name).limit(2000))
     form.institution_id.choices = [SelectChoice(0, "—")] + [SelectChoice(i.id, i.name) for i in institutions]
     if request.method == "GET":
-        form.case_ids.data = [n for n in map(parse_id, request.args.getlist("case")) if n is not None]
+        asked = [n for n in map(parse_id, request.args.getlist("case")) if n is not None]
+        form.case_ids.data = asked + [c.id for c in matched]
     if form.validate_on_submit():
         if form.institution_id.data:
             case_ids = cases_at_institution(form.institution_id.data)
             if not case_ids:
                 form.institution_id.errors = [_l("This institution has no active case.")]
-                return render_template("briefs/new_dossier.html", form=form), 422
+                return render_template("briefs/new_dossier.html", form=form, matched=matched, filters=filters), 422
         else:
             case_ids = form.case_ids.data
         chosen = [db.session.get(Case, i) for i in case_ids]
@@ -108,16 +125,32 @@ def new_dossier() -> ResponseReturnValue:
             require(case is not None and case_policies.can_view(current_user, case))
         try:
             job = request_dossier(
-                actor=current_user, case_ids=case_ids, language=form.language.data, title=form.title.data
+                actor=current_user,
+                case_ids=case_ids,
+                language=form.language.data,
+                title=form.title.data,
+                audience=form.audience.data,
             )
         except services.BriefError as error:
             db.session.rollback()
             form.case_ids.errors = [error.message]
-            return render_template("briefs/new_dossier.html", form=form), 422
+            return render_template("briefs/new_dossier.html", form=form, matched=matched, filters=filters), 422
         db.session.commit()
+        left_out = len(set(case_ids)) - job.total
+        if left_out:
+            flash(
+                ngettext(
+                    "%(num)d unpublished case was left out: this dossier holds published cases only.",
+                    "%(num)d unpublished cases were left out: this dossier holds published cases only.",
+                    left_out,
+                ),
+                "success",
+            )
         worker.submit(job.id)
         return redirect(url_for("briefs.dossier", job_id=job.id))
-    return render_template("briefs/new_dossier.html", form=form), (422 if form.errors else 200)
+    return render_template("briefs/new_dossier.html", form=form, matched=matched, filters=filters), (
+        422 if form.errors else 200
+    )
 
 
 def _stalled(job: DossierJob) -> bool:
@@ -143,7 +176,15 @@ def _load_job(job_id: int) -> DossierJob:
 def dossier(job_id: int) -> ResponseReturnValue:
     """Progress of a dossier, and the download once ready (refresh to update without JavaScript)."""
     job = _load_job(job_id)
-    return render_template("briefs/dossier.html", job=job, stalled=_stalled(job))
+    cases = [c for c in (db.session.get(Case, i) for i in job.case_ids) if c is not None]
+    listed = [c for c in cases if case_policies.can_view(current_user, c)]
+    return render_template(
+        "briefs/dossier.html",
+        job=job,
+        stalled=_stalled(job),
+        cases=listed,
+        audience_label=AUDIENCE_LABELS.get(job.audience, ""),
+    )
 
 
 @bp.route("/dossiers/<int:job_id>/status")

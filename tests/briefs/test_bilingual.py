@@ -61,7 +61,9 @@ def bilingual_case(make_case: Callable[..., Any], make_user: Callable[..., Any])
             person={"legal_name": "Maude Tremblay", "category": "nurse", "name_consent": "full_name"},
         )
         case.institution.name_fr = FRENCH["institution"]
-        for index, ((title, text), (title_fr, text_fr)) in enumerate(zip(ENGLISH["events"], FRENCH["events"])):
+        for index, ((title, text), (title_fr, text_fr)) in enumerate(
+            zip(ENGLISH["events"], FRENCH["events"], strict=True)
+        ):
             values = {
                 "date": PartialDate.parse(f"2024-0{index + 2}-1{index}"),
                 "title": title,
@@ -90,7 +92,13 @@ def bilingual_case(make_case: Callable[..., Any], make_user: Callable[..., Any])
         campaigns.link_case(running, case, actor=None)
         planned = campaigns.create_campaign(
             actor=None,
-            values={"title_en": "Planned rally", "title_fr": "Rassemblement prévu", "asks": [PLANNED_ASK], "asks_fr": [PLANNED_ASK], "status": "planned"},
+            values={
+                "title_en": "Planned rally",
+                "title_fr": "Rassemblement prévu",
+                "asks": [PLANNED_ASK],
+                "asks_fr": [PLANNED_ASK],
+                "status": "planned",
+            },
         )
         campaigns.link_case(planned, case, actor=None)
         if published:

@@ -29,6 +29,7 @@ def test_dossier_progress_updates_without_reloading(page, make_user, make_case) 
     assert page.get_by_label(re.compile("Browser dossier one")).is_checked()
     page.get_by_label(re.compile("Browser dossier two")).check()
     page.fill("#title", "Advocacy day")
+    page.get_by_label("Who is it for?").select_option("legal")  # the cases are not published
     page.get_by_role("button", name="Build the dossier").click()
     page.wait_for_url(re.compile(r"/staff/dossiers/\d+$"))
     url = page.url

@@ -36,6 +36,7 @@ def test_dossier_of_selected_cases_has_contents_bookmarks_and_progress(client, l
         "/staff/dossiers/new",
         data={
             "title": "Journée de plaidoyer",
+            "audience": "legal",
             "language": "fr",
             "institution_id": "0",
             "case_ids": [first.id, second.id],
@@ -74,7 +75,9 @@ def test_dossier_of_all_active_cases_at_an_institution(client, login, make_case)
     make_case(title="Closed one", status="closed", institution={"name": "Hôpital Fictif", "kind": "health_authority"})
     make_case(title="Elsewhere")
     login("staff")
-    response = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": str(a.institution_id)})
+    response = client.post(
+        "/staff/dossiers/new", data={"audience": "legal", "language": "en", "institution_id": str(a.institution_id)}
+    )
     assert response.status_code == 302
     status = _wait(client, response.headers["Location"])
     assert status["status"] == "done"
@@ -89,7 +92,7 @@ def test_bad_dossier_requests_change_nothing(client, login, make_case) -> None:
     make_case(title="Lonely")
     empty_institution = make_case(title="Archived", institution={"name": "Nowhere College", "kind": "university"})
     login("staff")
-    nothing = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": "0"})
+    nothing = client.post("/staff/dossiers/new", data={"audience": "legal", "language": "en", "institution_id": "0"})
     assert nothing.status_code == 422
     assert b"Tick at least one case" in nothing.data
     bogus = client.post("/staff/dossiers/new", data={"language": "xx", "institution_id": "0", "case_ids": ["999"]})
@@ -99,7 +102,8 @@ def test_bad_dossier_requests_change_nothing(client, login, make_case) -> None:
     services.archive_case(empty_institution, actor=None)
     db.session.commit()
     none_active = client.post(
-        "/staff/dossiers/new", data={"language": "en", "institution_id": str(empty_institution.institution_id)}
+        "/staff/dossiers/new",
+        data={"audience": "legal", "language": "en", "institution_id": str(empty_institution.institution_id)},
     )
     assert none_active.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(DossierJob)) == 0
@@ -110,12 +114,18 @@ def test_dossiers_are_for_staff_and_private_to_their_requester(client, login, ma
     assert client.get("/staff/dossiers/").status_code == 302
     login("volunteer")
     assert client.get("/staff/dossiers/new").status_code == 403
+    assert b'href="/staff/dossiers/"' not in client.get("/staff/cases").data
     login.logout()
     login("staff")
-    assert b"Dossiers (PDF)" in client.get("/staff/cases").data
+    cases_page = client.get("/staff/cases").data
+    assert b'href="/staff/dossiers/"' in cases_page  # in the navigation
+    assert b"Build a dossier" in cases_page
     listing = client.get("/staff/dossiers/")
     assert listing.status_code == 200 and b"No dossier yet" in listing.data
-    response = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": "0", "case_ids": [case.id]})
+    response = client.post(
+        "/staff/dossiers/new",
+        data={"audience": "legal", "language": "en", "institution_id": "0", "case_ids": [case.id]},
+    )
     job_url = response.headers["Location"]
     _wait(client, job_url)
     assert b"Dossier" in client.get("/staff/dossiers/").data
@@ -131,7 +141,10 @@ def test_a_failed_dossier_says_so(client, login, make_case, app) -> None:
     case = make_case()
     login("staff")
     app.config["BRIEF_DOSSIER_TIMEOUT_SECONDS"] = 0.05
-    response = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": "0", "case_ids": [case.id]})
+    response = client.post(
+        "/staff/dossiers/new",
+        data={"audience": "legal", "language": "en", "institution_id": "0", "case_ids": [case.id]},
+    )
     status = _wait(client, response.headers["Location"])
     assert status["status"] == "failed"
     assert "too long" in status["error"]

@@ -21,7 +21,10 @@ def test_dossier_is_queued_on_redis_and_built_by_an_rq_worker(client, login, mak
     app.config["REDIS_URL"] = redis_url
     case = make_case(title="Queued on Redis")
     login("staff")
-    response = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": "0", "case_ids": [case.id]})
+    response = client.post(
+        "/staff/dossiers/new",
+        data={"audience": "legal", "language": "en", "institution_id": "0", "case_ids": [case.id]},
+    )
     assert response.status_code == 302
     job_url = response.headers["Location"]
     assert client.get(f"{job_url}/status").get_json()["status"] == "queued"  # nothing ran in the web process
@@ -40,7 +43,10 @@ def test_dossier_is_still_built_when_redis_is_unreachable(client, login, make_ca
     app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     case = make_case(title="Redis is down")
     login("staff")
-    response = client.post("/staff/dossiers/new", data={"language": "en", "institution_id": "0", "case_ids": [case.id]})
+    response = client.post(
+        "/staff/dossiers/new",
+        data={"audience": "legal", "language": "en", "institution_id": "0", "case_ids": [case.id]},
+    )
     assert response.status_code == 302
     db.session.remove()  # the test client shares one session across requests; a real request ends its own
     deadline = time.monotonic() + 120
