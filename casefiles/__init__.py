@@ -117,6 +117,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(public_api_bp, url_prefix="/api/v1")
     app.register_blueprint(public_campaigns_bp)
+    from casefiles.petitions.views import bp as petitions_bp
+
+    app.register_blueprint(petitions_bp)
     app.register_blueprint(publishing_bp, url_prefix="/staff/cases")
     app.register_blueprint(review_bp, url_prefix="/staff/cases")
     from casefiles.documents.views import bp as documents_bp
@@ -143,6 +146,10 @@ def _register_cli(app: Flask) -> None:
     from casefiles.documents.cli import storage_cli
 
     app.cli.add_command(storage_cli)
+    from casefiles.petitions.cli import mail_cli, petitions_cli
+
+    app.cli.add_command(petitions_cli)
+    app.cli.add_command(mail_cli)
     from casefiles.fulltext.cli import search_cli
 
     app.cli.add_command(search_cli)

@@ -21,6 +21,8 @@ from casefiles.letters.models import Letter, LetterSignatory  # noqa: F401 (also
 from casefiles.public.models import CaseCorrection  # noqa: F401
 from casefiles.documents.models import Document, DocumentVersion  # noqa: F401
 from casefiles.records.models import PendingRevision  # noqa: F401
+from casefiles.mail.models import OutboxMessage  # noqa: F401
+from casefiles.petitions.models import PetitionSignature  # noqa: F401
 from casefiles.fulltext.models import SearchEntry  # noqa: F401
 import casefiles.declarations  # noqa: F401,E402 (every record type declared, with its model)
 

@@ -18,12 +18,13 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from casefiles.campaigns.models import Campaign, CampaignStatus, case_campaigns
+from casefiles.campaigns.models import Campaign, CampaignKind, CampaignStatus, case_campaigns
 from casefiles.campaigns.services import totals_over_time
 from casefiles.cases.models import Case
 from casefiles.enums import Outcome
 from casefiles.extensions import db
 from casefiles.markdown import render_markdown
+from casefiles.petitions.services import confirmed_count, listed_signers
 from casefiles.public.projection import PublicCase
 
 PUBLIC_STATUSES = (CampaignStatus.IN_PROGRESS.value, CampaignStatus.COMPLETED.value)
@@ -54,6 +55,10 @@ class PublicCampaignPage:
     cases: tuple[PublicCase, ...]
     description_language: str = "en"
     call_language: str = "en"
+    # Our own petition: open or not, confirmed signatures (already in supporter_count), listed first names + cities.
+    petition_open: bool = False
+    signed_here: int = 0
+    listed_signers: tuple[tuple[str, str], ...] = ()
 
     @property
     def completed(self) -> bool:
@@ -74,6 +79,7 @@ class PublicCampaignPage:
             "asks": list(self.asks),
             "join_url": self.join_url,
             "supporter_count": self.supporter_count,
+            "signed_here": self.signed_here,
             "counted_on": self.counted_on.isoformat() if self.counted_on else None,
             "supporters_over_time": [{"date": d.isoformat(), "count": n} for d, n in self.series],
             "cases": [
@@ -134,6 +140,9 @@ def project_campaign(campaign: Campaign, locale: str, with_cases: bool = True) -
         description, description_language = _pick(locale, campaign.description_en, campaign.description_fr)
         call, call_language = _pick(locale, campaign.call_to_action_en, campaign.call_to_action_fr)
         series = tuple(totals_over_time(campaign))
+        signed_here = confirmed_count(campaign.id)
+        external = series[-1][1] if series else 0
+        petition = campaign.kind == CampaignKind.PETITION.value and campaign.status == CampaignStatus.IN_PROGRESS.value
         cases = tuple(cached_public_cases(_public_case_ids(campaign), locale)) if with_cases else ()
         return PublicCampaignPage(
             id=campaign.id,
@@ -149,12 +158,15 @@ def project_campaign(campaign: Campaign, locale: str, with_cases: bool = True) -
             targets=tuple(t for t in (campaign.targets or []) if t),
             asks=tuple(a for a in (campaign.asks or []) if a),
             join_url=_safe_url(campaign.external_url) if campaign.status == CampaignStatus.IN_PROGRESS.value else "",
-            supporter_count=series[-1][1] if series else None,
-            counted_on=series[-1][0] if series else None,
+            supporter_count=external + signed_here if (series or signed_here) else None,
+            counted_on=series[-1][0] if series and not signed_here else (date.today() if signed_here else None),
             series=series,
             cases=cases,
             description_language=description_language,
             call_language=call_language,
+            petition_open=petition,
+            signed_here=signed_here,
+            listed_signers=tuple(listed_signers(campaign.id)) if with_cases else (),
         )
 
 

@@ -24,6 +24,7 @@ SECRET_TABLES = {
     "recovery_codes": "second-factor recovery codes",
     "account_links": "one-time invitation and password-reset links",
     "login_throttle": "counters of failed sign-ins",
+    "outbox_messages": "outgoing mail of the running site (confirmation and unsubscribe links)",
 }
 # Tables computed from others: rebuilt after a restore (search words) or made again on request (dossiers).
 DERIVED_TABLES = {
@@ -34,6 +35,8 @@ DERIVED_TABLES = {
 # Accounts travel by email, name and role; their passwords, sessions and second factors stay behind.
 SECRET_COLUMNS = {
     "users": {"password_hash", "session_token", "totp_secret", "totp_last_step", "totp_enabled_at", "last_login_at"},
+    # A pending confirmation link's secret (hashed): a moved site asks the signer to sign again.
+    "petition_signatures": {"token_hash"},
 }
 # Columns naming a stored file, with the column holding its SHA-256; the files travel in the archive.
 FILE_COLUMNS = {

@@ -52,12 +52,14 @@ NOT_EXPORTED_TABLES = {
     "recovery_codes",
     "account_links",
     "login_throttle",
+    "outbox_messages",
     "case_search_tokens",
     "search_entries",
     "dossier_jobs",
 }
 NOT_EXPORTED_COLUMNS = {
-    "users": {"password_hash", "session_token", "totp_secret", "totp_last_step", "totp_enabled_at", "last_login_at"}
+    "users": {"password_hash", "session_token", "totp_secret", "totp_last_step", "totp_enabled_at", "last_login_at"},
+    "petition_signatures": {"token_hash"},
 }
 # Imported by the loading itself, not part of what was exported.
 OWN_AUDIT_ACTIONS = {"import.everything"}
