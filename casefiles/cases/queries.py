@@ -165,19 +165,35 @@ def find_cases(user: Any, filters: CaseFilters, per_page: int = 25) -> Page:
     """A page of matching cases, with the people and institution loaded for the list; with words to find, each
     case on the page carries `search_hits` (where it matched, with a snippet)."""
     query = parse(filters.q)
-    stmt = filtered_cases(user, filters)
-    if query and filters.sort == RELEVANCE:
-        matches = fulltext.case_matches(query)
-        stmt = filtered_cases(user, CaseFilters(**{**filters.__dict__, "q": ""}))
-        stmt = stmt.join(matches, matches.c.case_id == Case.id).order_by(matches.c.score, Case.id.desc())
-    else:
-        stmt = stmt.order_by(*SORTS.get(filters.sort, SORTS["updated"]))
+    if query:
+        return _find_by_words(user, filters, query, per_page)
+    stmt = filtered_cases(user, filters).order_by(*SORTS.get(filters.sort, SORTS["updated"]))
     stmt = stmt.options(selectinload(Case.people), selectinload(Case.tags))
     counted = filtered_cases(user, filters, for_count=True)
-    page = paginate(stmt, page=filters.page, per_page=per_page, count=counted, rows=scalar_rows)
-    if query:
-        attach_search_hits(page.items, query)
-    return page
+    return paginate(stmt, page=filters.page, per_page=per_page, count=counted, rows=scalar_rows)
+
+
+def _find_by_words(user: Any, filters: CaseFilters, query: Any, per_page: int) -> Page:
+    """Searching: the engine is asked once; the page and the number of matches come from the same query."""
+    matches = fulltext.case_matches(query)
+    stmt = filtered_cases(user, CaseFilters(**{**filters.__dict__, "q": ""}))
+    stmt = stmt.join(matches, matches.c.case_id == Case.id)
+    if filters.sort == RELEVANCE:
+        stmt = stmt.order_by(matches.c.score, Case.id.desc())
+    else:
+        stmt = stmt.order_by(*SORTS.get(filters.sort, SORTS["updated"]))
+    stmt = stmt.add_columns(func.count().over().label("total"))
+    stmt = stmt.options(selectinload(Case.people), selectinload(Case.tags))
+    number = max(1, int(filters.page or 1))
+    rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
+    if not rows and number > 1:  # past the end: the last page, as everywhere else
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        number = max(1, -(-total // per_page))
+        rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
+    total = rows[0].total if rows else 0
+    cases = [row[0] for row in rows]
+    attach_search_hits(cases, query)
+    return Page(items=cases, total=total, page=number, per_page=per_page)
 
 
 def attach_search_hits(cases: list[Case], query: Any) -> None:

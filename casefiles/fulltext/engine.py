@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, Integer, bindparam, text
+from sqlalchemy import Float, Integer, select, text
 
 from casefiles.extensions import db
+from casefiles.fulltext.models import SearchEntry
 from casefiles.fulltext.terms import Query
 
 
@@ -51,26 +52,35 @@ def case_matches(query: Query) -> Any:
 
 
 def matching_entries(query: Query, case_ids: list[int], per_case: int = 3) -> dict[int, list[Any]]:
-    """The best matching entries of each of these cases (id, document, version, page, body), best first."""
+    """The best matching entries of each of these cases (id, document, version, page, body), best first.
+
+    These few cases' entries are read by case and matched here against their indexed terms, the engine's own
+    rules (every clause; a phrase within one run of terms; a prefix), rather than asking the engine a second time."""
     if not case_ids or not query:
         return {}
-    if _dialect() == "postgresql":
-        sql = text(
-            "SELECT e.id, e.case_id, e.document_id, e.version, e.page, e.body "
-            "FROM search_entries e, to_tsquery('simple', :fts_query) AS q(q) "
-            "WHERE e.case_id IN :case_ids AND to_tsvector('simple', e.terms) @@ q.q "
-            "ORDER BY ts_rank(to_tsvector('simple', e.terms), q.q) DESC, e.id"
-        ).bindparams(bindparam("case_ids", expanding=True), fts_query=query.tsquery(), case_ids=case_ids)
-    else:
-        sql = text(
-            "SELECT e.id, e.case_id, e.document_id, e.version, e.page, e.body FROM search_entries_fts "
-            "JOIN search_entries e ON e.id = search_entries_fts.rowid "
-            "WHERE search_entries_fts MATCH :fts_query AND e.case_id IN :case_ids "
-            "ORDER BY search_entries_fts.rank, e.id"
-        ).bindparams(bindparam("case_ids", expanding=True), fts_query=query.fts5(), case_ids=case_ids)
-    found: dict[int, list[Any]] = {}
-    for row in db.session.execute(sql):
-        rows = found.setdefault(row.case_id, [])
-        if len(rows) < per_case:
-            rows.append(row)
-    return found
+    rows = db.session.execute(
+        select(SearchEntry.id, SearchEntry.case_id, SearchEntry.terms).where(SearchEntry.case_id.in_(case_ids))
+    ).all()
+    scored: dict[int, list[tuple[int, int]]] = {}
+    for row in rows:
+        score = query.found_in(row.terms)
+        if score:
+            scored.setdefault(row.case_id, []).append((-score, row.id))
+    best = {case_id: [entry_id for _s, entry_id in sorted(found)[:per_case]] for case_id, found in scored.items()}
+    wanted = [entry_id for ids in best.values() for entry_id in ids]
+    if not wanted:
+        return {}
+    entries = {
+        row.id: row
+        for row in db.session.execute(
+            select(
+                SearchEntry.id,
+                SearchEntry.case_id,
+                SearchEntry.document_id,
+                SearchEntry.version,
+                SearchEntry.page,
+                SearchEntry.body,
+            ).where(SearchEntry.id.in_(wanted))
+        )
+    }
+    return {case_id: [entries[i] for i in ids] for case_id, ids in best.items()}

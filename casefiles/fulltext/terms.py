@@ -98,16 +98,42 @@ class Query:
 
     def matches(self, folded_word: str) -> bool:
         """Whether a folded word of a text is one the query looks for (for highlighting)."""
+        terms, prefixes = self._targets()
+        if folded_word in terms or folded_word.startswith(prefixes):
+            return True
+        return stem(folded_word, "en") in terms or stem(folded_word, "fr") in terms
+
+    def found_in(self, terms: str) -> int:
+        """How many times the clauses occur in an indexed terms string; 0 when any clause is missing there."""
+        tokens = terms.split()
+        present = set(tokens)
+        score = 0
         for clause in self.clauses:
             if clause.prefix:
-                if folded_word.startswith(clause.words[0]):
-                    return True
-                continue
-            stems = {folded_word, stem(folded_word, "en"), stem(folded_word, "fr")}
-            for option in clause.alternatives():
-                if stems & set(option):
-                    return True
-        return False
+                count = sum(1 for t in tokens if t.startswith(clause.words[0]))
+            else:
+                count = 0
+                for option in clause.alternatives():
+                    if not present.issuperset(option):
+                        continue
+                    n = len(option)
+                    if n == 1:
+                        count += tokens.count(option[0])
+                        continue
+                    starts = [i for i, t in enumerate(tokens) if t == option[0]]
+                    count += sum(1 for i in starts if tuple(tokens[i : i + n]) == option)
+            if not count:
+                return 0
+            score += count
+        return score
+
+    def _targets(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        cached = self.__dict__.get("_cached_targets")
+        if cached is None:
+            terms = {w for c in self.clauses if not c.prefix for option in c.alternatives() for w in option}
+            prefixes = tuple(c.words[0] for c in self.clauses if c.prefix)
+            cached = self.__dict__["_cached_targets"] = (frozenset(terms), prefixes)
+        return cached
 
 
 def parse(query: str | None) -> Query:
@@ -141,21 +167,34 @@ class Snippet:
     ends: bool
 
 
+def _is_hit(word: str, query: Query) -> bool:
+    memo = query.__dict__.setdefault("_hit_memo", {})
+    found = memo.get(word)
+    if found is None:
+        found = memo[word] = any(query.matches(w) for w in words(word))
+    return found
+
+
 def snippet(text: str, query: Query, radius: int = 12) -> Snippet | None:
     """The words around the first match in the text, matched words marked; None when no word matches."""
-    spans = [(m.start(), m.end(), m.group(0)) for m in _ORIGINAL_WORD.finditer(text)]
-    hits = [i for i, (_s, _e, word) in enumerate(spans) if any(query.matches(w) for w in words(word))]
-    if not hits:
+    spans: list[tuple[int, int, str]] = []
+    first = None
+    for match in _ORIGINAL_WORD.finditer(text):
+        spans.append((match.start(), match.end(), match.group(0)))
+        if first is None and _is_hit(match.group(0), query):
+            first = len(spans) - 1
+        if first is not None and len(spans) > first + radius + 1:
+            break
+    if first is None:
         return None
-    first = hits[0]
     lo, hi = max(0, first - radius), min(len(spans), first + radius + 1)
+    ends = hi == len(spans) and _ORIGINAL_WORD.search(text, spans[hi - 1][1]) is None
     pieces: list[tuple[str, bool]] = []
     cursor = spans[lo][0]
-    hit_set = set(hits)
     for i in range(lo, hi):
         start, end, word = spans[i]
         if start > cursor:
             pieces.append((" ".join(text[cursor:start].split()) or " ", False))
-        pieces.append((word, i in hit_set))
+        pieces.append((word, i == first or (i > first and _is_hit(word, query))))
         cursor = end
-    return Snippet(tuple(pieces), starts=lo == 0, ends=hi == len(spans))
+    return Snippet(tuple(pieces), starts=lo == 0, ends=ends)
