@@ -111,6 +111,7 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
             "description_en": "A public description.",  # declared public: shown on the campaign's page
             "external_ref": put("campaignref"),
             "status": "in_progress",
+            "kind": "petition",
         },
     )
     cancelled = campaigns.create_campaign(
@@ -133,6 +134,30 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
     campaigns.add_snapshot(
         completed, actor=staff, values={"date": date(2024, 2, 5), "count": 12000, "source": put("completedsrc")}
     )
+    # Signers of our own petition: only the first name and city of confirmed signers who agreed to be listed show.
+    from casefiles.db import utcnow
+    from casefiles.petitions.models import PetitionSignature
+
+    signers = [
+        ("Listedfirst " + put("signerlast").capitalize(), True, True, "Montréal"),
+        (put("unlistedfirst").capitalize() + " Doe", False, True, put("unlistedcity")),
+        (put("pendingfirst").capitalize() + " Roe", True, False, put("pendingcity")),
+    ]
+    for i, (name, listed, confirmed, city) in enumerate(signers):
+        db.session.add(
+            PetitionSignature(
+                campaign_id=running.id,
+                email=f"{put(f'signeremail{i}')}@example.org",
+                name=name,
+                region=put(f"signerregion{i}"),
+                city=city,
+                comment=put(f"signercomment{i}"),
+                listed=listed,
+                consent_updates=True,
+                confirmed_at=utcnow() if confirmed else None,
+                token_hash=None if confirmed else "0" * 64,
+            )
+        )
     _case_record_canaries(case, staff, put)
     db.session.commit()
     public_services.publish_case(case, actor=staff, checklist=public_services.ReviewChecklist(True, True))
@@ -278,6 +303,15 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
     assert "Suspended" in page and "Sam" in page and "Published canary case" in page  # the crawl saw the case
     assert "Running campaign" in page and "Completed campaign" in page
     assert "12,000" in pages["en /campaigns/updates"].decode()  # the crawl saw the campaigns
+    running_page = next(
+        body.decode()
+        for url, body in pages.items()
+        if "Running campaign" in body.decode()
+        and url.startswith("en /campaigns/")
+        and url[len("en /campaigns/") :].isdigit()
+    )
+    assert "Listedfirst (Montréal)" in running_page and "79" in running_page  # 77 counted + 2 confirmed here
+    assert any(url.endswith("/sign") for url in pages)  # the crawl saw the petition form
     for label, value in canaries["canaries"].items():
         for url, body in pages.items():
             text = body.decode("utf-8", "replace").lower()
