@@ -14,7 +14,9 @@ def legal_records(case: Any, language: str = "en") -> dict[str, Any]:
         "sanction_outcomes": [
             {
                 "type": s.type_enum.label,
-                "institution": s.imposed_by_name,
+                "institution": local_text(
+                    language, s.imposed_by_name, s.institution.name_fr if s.institution is not None else ""
+                ),
                 "outcome": s.outcome_enum.label,
                 "when": display_date(s.outcome_when) if s.outcome_when else "",
             }
