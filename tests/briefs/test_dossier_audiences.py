@@ -85,6 +85,11 @@ def test_a_filtered_case_list_preselects_its_cases_in_a_new_dossier(client, logi
     form = client.get("/staff/dossiers/new?outcome=victory").data.decode()
     import re
 
-    ticked = {int(m) for m in re.findall(r'<input[^>]*checked[^>]*value="(\d+)"|<input[^>]*value="(\d+)"[^>]*checked', form) for m in m if m}
+    ticked = {
+        int(m)
+        for m in re.findall(r'<input[^>]*checked[^>]*value="(\d+)"|<input[^>]*value="(\d+)"[^>]*checked', form)
+        for m in m
+        if m
+    }
     assert wanted.id in ticked and other.id not in ticked
     db.session.rollback()
