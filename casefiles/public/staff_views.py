@@ -17,6 +17,7 @@ from casefiles.cases.records import CASE
 from casefiles.extensions import db
 from casefiles.public import services
 from casefiles.public.forms import DeleteCorrectionForm, PublicContentForm, PublishForm, UnpublishForm
+from casefiles.public.french import missing_french
 from casefiles.public.models import CaseCorrection
 from casefiles.public.projection import project
 from casefiles.records.fields import FieldError
@@ -63,7 +64,9 @@ def publish(case_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("The case is published."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("public/staff/publish.html", case=case, form=form, preview=_previews(case))
+    return render_template(
+        "public/staff/publish.html", case=case, form=form, preview=_previews(case), missing_french=missing_french(case)
+    )
 
 
 def _previews(case: Case) -> dict[str, Markup]:

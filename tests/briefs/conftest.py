@@ -139,3 +139,104 @@ def conftest_skip_or_fail(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true and {reason}")
     pytest.skip(reason)
+
+
+# -- a typical case written in English and in French ----------------------------------------------------
+
+ENGLISH = {
+    "title": "Nurse suspended over her posts",
+    "summary": "The nursing college suspended her after she criticised ward closures online.",
+    "events": [
+        ("Suspension notice received", "The college wrote to her on a Friday evening."),
+        ("Appeal filed with the tribunal", "Her counsel asked for an urgent hearing."),
+        ("Hearing held in public", "Supporters filled the room."),
+    ],
+    "asks": ["Lift the suspension now", "Protect nurses who speak out"],
+    "targets": ["Minister of Health"],
+    "call": "Sign the petition today",
+    "institution": "College of Nurses",
+}
+FRENCH = {
+    "title": "Infirmière suspendue pour ses publications",
+    "summary": "L’ordre des infirmières l’a suspendue après ses critiques en ligne : « fermetures de lits ».",
+    "events": [
+        ("Avis de suspension reçu", "L’ordre lui a écrit un vendredi soir."),
+        ("Appel déposé au tribunal", "Son avocate a demandé une audience urgente."),
+        ("Audience publique tenue", "Ses appuis remplissaient la salle."),
+    ],
+    "asks": ["Levez la suspension maintenant", "Protégez les infirmières qui dénoncent"],
+    "targets": ["Ministre de la Santé"],
+    "call": "Signez la pétition aujourd’hui",
+    "institution": "Ordre des infirmières",
+}
+PLANNED_ASK = "Planned-campaign ask never shown"
+
+
+@pytest.fixture
+def bilingual_case(make_case: Callable[..., Any], make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """bilingual_case(published=True, french_events=3) -> a typical case written in English and in French."""
+    from casefiles.campaigns import services as campaigns
+    from casefiles.cases import services
+    from casefiles.dates import PartialDate
+    from casefiles.extensions import db
+
+    def _make(published: bool = True, french_events: int = 3) -> Any:
+        case = make_case(
+            title=ENGLISH["title"],
+            title_fr=FRENCH["title"],
+            public_summary=ENGLISH["summary"],
+            public_summary_fr=FRENCH["summary"],
+            institution={"name": ENGLISH["institution"], "kind": "regulator", "region": "Quebec"},
+            person={"legal_name": "Maude Tremblay", "category": "nurse", "name_consent": "full_name"},
+        )
+        case.institution.name_fr = FRENCH["institution"]
+        for index, ((title, text), (title_fr, text_fr)) in enumerate(
+            zip(ENGLISH["events"], FRENCH["events"], strict=True)
+        ):
+            values = {
+                "date": PartialDate.parse(f"2024-0{index + 2}-1{index}"),
+                "title": title,
+                "description": text,
+                "is_public": True,
+                "kind": "hearing",
+            }
+            if index < french_events:
+                values.update(title_fr=title_fr, description_fr=text_fr)
+            services.add_event(case, actor=None, values=values)
+        running = campaigns.create_campaign(
+            actor=None,
+            values={
+                "title_en": "Reinstate Maude",
+                "title_fr": "Réintégrez Maude",
+                "asks": ENGLISH["asks"],
+                "asks_fr": FRENCH["asks"],
+                "targets": ENGLISH["targets"],
+                "targets_fr": FRENCH["targets"],
+                "call_to_action_en": ENGLISH["call"],
+                "call_to_action_fr": FRENCH["call"],
+                "status": "in_progress",
+            },
+        )
+        campaigns.add_snapshot(running, actor=None, values={"date": "2024-05-01", "count": 12400, "source": "site"})
+        campaigns.link_case(running, case, actor=None)
+        planned = campaigns.create_campaign(
+            actor=None,
+            values={
+                "title_en": "Planned rally",
+                "title_fr": "Rassemblement prévu",
+                "asks": [PLANNED_ASK],
+                "asks_fr": [PLANNED_ASK],
+                "status": "planned",
+            },
+        )
+        campaigns.link_case(planned, case, actor=None)
+        if published:
+            from casefiles.public.services import ReviewChecklist, publish_case
+
+            publish_case(
+                case, actor=make_user("staff"), checklist=ReviewChecklist(consent_recorded=True, no_private_data=True)
+            )
+        db.session.commit()
+        return case
+
+    return _make

@@ -10,8 +10,8 @@ import pytest
 
 from casefiles.extensions import db
 
-from .conftest import CANARY, pdf_reader, pdf_text
-from .test_bilingual import ENGLISH, FRENCH, PLANNED_ASK, _flat, bilingual_case  # noqa: F401 (fixture)
+from .conftest import CANARY, ENGLISH, FRENCH, PLANNED_ASK, pdf_reader, pdf_text
+from .test_bilingual import _flat
 from .test_dossiers import _wait
 
 
