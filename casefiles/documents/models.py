@@ -6,7 +6,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casefiles.auth.models import User
@@ -130,6 +130,8 @@ class DocumentVersion(Base):
     public_size: Mapped[int | None] = mapped_column(BigInteger)
     extracted_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     text_truncated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Set when the text was recognised from scanned pages or an image: the mean confidence of its words (0-100).
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)
 
     document: Mapped[Document] = relationship(back_populates="versions")
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])

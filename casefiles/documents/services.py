@@ -88,6 +88,7 @@ class Prepared:
     detected: Detected
     text: str = ""
     text_truncated: bool = False
+    ocr_confidence: float | None = None
 
     def discard(self) -> None:
         self.temp.close()
@@ -129,6 +130,7 @@ def prepare_file(filename: str | None, stream: IO[bytes], storage: Storage | Non
         detected=detected,
         text=extracted.text.replace("\x00", ""),
         text_truncated=extracted.truncated,
+        ocr_confidence=extracted.ocr_confidence,
     )
 
 
@@ -171,6 +173,7 @@ def _store(storage: Storage, document: Document, prepared: Prepared, actor: Any)
         public_size=public_size,
         extracted_text=prepared.text,
         text_truncated=prepared.text_truncated,
+        ocr_confidence=prepared.ocr_confidence,
     )
     document.versions.append(version)
     db.session.flush()

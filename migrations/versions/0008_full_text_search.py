@@ -1,4 +1,5 @@
-"""search_entries: the staff full-text index (SQLite FTS5 table and triggers; PostgreSQL GIN over a tsvector)
+"""search_entries: the staff full-text index (SQLite FTS5 table and triggers; PostgreSQL GIN over a tsvector);
+document_versions.ocr_confidence: text recognised from scans
 
 Revision ID: 0008_full_text_search
 Revises: 0005_case_records
@@ -31,6 +32,9 @@ SQLITE_CREATE = [
 
 
 def upgrade():
+    # Text recognised from scanned pages and images is marked with its confidence.
+    with op.batch_alter_table('document_versions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('ocr_confidence', sa.Float(), nullable=True))
     op.create_table(
         'search_entries',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -61,3 +65,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_search_entries_document_id'))
         batch_op.drop_index(batch_op.f('ix_search_entries_case_id'))
     op.drop_table('search_entries')
+    with op.batch_alter_table('document_versions', schema=None) as batch_op:
+        batch_op.drop_column('ocr_confidence')
