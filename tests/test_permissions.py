@@ -34,6 +34,7 @@ EXPECTED_MINIMUM_ROLE: dict[str, Role] = {
     "auth.user_invite": Role.ADMIN,
     "auth.user_reset": Role.ADMIN,
     "auth.security_settings": Role.ADMIN,
+    "briefs.organization_settings": Role.ADMIN,
     # the audit log of the whole organisation
     "audit.index": Role.ADMIN,
     "audit.export_csv": Role.ADMIN,

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import Length, Optional
+from wtforms import (
+    BooleanField,
+    FileField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import URL, Email, Length, Optional
 
 from casefiles.briefs.dossiers import AUDIENCE_LABELS, PUBLIC
 from casefiles.forms_common import strip
@@ -47,3 +56,29 @@ class DossierForm(FlaskForm):
             self.case_ids.errors = [_l("Tick at least one case, or choose an institution.")]
             return False
         return True
+
+
+class OrganizationForm(FlaskForm):
+    """The organization's details printed on briefs and dossiers."""
+
+    name_en = StringField(_l("Name in English"), filters=[strip], validators=[Optional(), Length(max=200)])
+    name_fr = StringField(_l("Name in French"), filters=[strip], validators=[Optional(), Length(max=200)])
+    address = TextAreaField(_l("Postal address"), filters=[strip], validators=[Optional(), Length(max=500)])
+    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), Length(max=50)])
+    email = StringField(
+        _l("Email"),
+        filters=[strip],
+        validators=[Optional(), Length(max=200), Email(message=_l("Enter a valid email address."))],
+    )
+    website = StringField(
+        _l("Website"),
+        filters=[strip],
+        validators=[Optional(), Length(max=200), URL(message=_l("Enter a full web address."))],
+    )
+    page_size = SelectField(
+        _l("Page size of briefs"),
+        choices=[SelectChoice("letter", _l("Letter (North America)")), SelectChoice("a4", _l("A4"))],
+        default="letter",
+    )
+    logo = FileField(_l("Logo"), description=_l("A PNG or JPEG image; it is re-encoded, at most 600 × 200 pixels."))
+    remove_logo = BooleanField(_l("Remove the logo"))

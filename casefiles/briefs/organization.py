@@ -72,3 +72,40 @@ def set_logo(*, actor: Any, png: bytes | None) -> None:
     """Store a logo already checked and re-encoded as PNG (None removes it); the caller commits."""
     value = "data:image/png;base64," + base64.b64encode(png).decode() if png else ""
     set_setting(PREFIX + LOGO_KEY, value, actor=actor)
+
+
+class LogoRefused(ValueError):
+    """The uploaded logo is not an accepted image; ``message`` is shown to the administrator."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+LOGO_BOX = (600, 200)
+
+
+def checked_logo(path: Any, size: int) -> bytes:
+    """The uploaded file, checked as the documents' images are (type from content, decoded whole), re-encoded
+    as a fresh PNG no larger than 600 x 200 (no EXIF, GPS or text chunks carried over)."""
+    import io
+
+    from flask_babel import lazy_gettext as _l
+    from PIL import Image, ImageOps
+
+    from casefiles.documents.detection import IMAGES, UploadRefused, detect
+
+    if size > MAX_LOGO_BYTES:
+        raise LogoRefused(_l("The logo is too large (1 MB at most)."))
+    try:
+        detected = detect(path, size)
+    except UploadRefused as error:
+        raise LogoRefused(error.message) from error
+    if detected.mime_type not in IMAGES:
+        raise LogoRefused(_l("The logo must be a PNG, JPEG or other accepted image."))
+    with Image.open(path) as image:
+        picture = ImageOps.exif_transpose(image).convert("RGBA")
+    picture.thumbnail(LOGO_BOX)
+    out = io.BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    return out.getvalue()

@@ -25,3 +25,8 @@ def can_view_dossier(user: Any, job: DossierJob) -> bool:
     if has_role(user, Role.ADMIN):
         return True
     return has_role(user, Role.STAFF) and job.created_by_id == getattr(user, "id", None)
+
+
+def can_manage_organization(user: Any) -> bool:
+    """Administrators set the organization's name, logo and contact details printed on briefs."""
+    return has_role(user, Role.ADMIN)

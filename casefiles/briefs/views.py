@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
@@ -21,7 +23,7 @@ from casefiles.briefs.dossiers import (
     dossier_path,
     request_dossier,
 )
-from casefiles.briefs.forms import DossierForm
+from casefiles.briefs.forms import DossierForm, OrganizationForm
 from casefiles.briefs.models import JOB_DONE, DossierJob
 from casefiles.cases import policies as case_policies
 from casefiles.cases.models import Case
@@ -212,3 +214,40 @@ def dossier_download(job_id: int) -> ResponseReturnValue:
         abort(404)
     name = services.safe_filename(job.title or f"dossier-{job.id}") + f"-{job.language}.pdf"
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+# -- the organization's details on briefs -------------------------------------------------------------------
+
+
+@bp.route("/organization", methods=["GET", "POST"])
+def organization_settings() -> ResponseReturnValue:
+    """Administrators: the organization's name in both languages, logo, contact block and page size."""
+    import tempfile
+    from dataclasses import asdict
+
+    from casefiles.briefs import organization
+
+    require(policies.can_manage_organization(current_user))
+    current = organization.details()
+    form = OrganizationForm(data=None if request.method == "POST" else asdict(current))
+    if form.validate_on_submit():
+        upload = request.files.get("logo")
+        png = None
+        if upload is not None and upload.filename:
+            with tempfile.NamedTemporaryFile() as scratch:
+                upload.save(scratch)
+                scratch.flush()
+                try:
+                    png = organization.checked_logo(Path(scratch.name), Path(scratch.name).stat().st_size)
+                except organization.LogoRefused as error:
+                    form.logo.errors = [error.message]
+        if not form.logo.errors:
+            changes = {key: getattr(form, key).data for key in (*organization.TEXT_KEYS, "page_size")}
+            organization.update_details(actor=current_user, changes=changes)
+            if png is not None or form.remove_logo.data:
+                organization.set_logo(actor=current_user, png=png)
+            db.session.commit()
+            flash(_("The organization's details are saved; new briefs use them."), "success")
+            return redirect(url_for("briefs.organization_settings"))
+    status = 422 if form.errors else 200
+    return render_template("briefs/organization.html", form=form, logo=current.logo), status
