@@ -181,3 +181,17 @@ def test_a_zip_upload_with_a_stray_file_is_refused(client, login):
     )
     html = response.get_data(as_text=True)
     assert "notes.csv" in html and _count(Case) == 0
+
+
+def test_the_command_line_previews_then_imports(app, tmp_path):
+    archive = tmp_path / "case-files.zip"
+    archive.write_bytes(_zip(_files()))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["cases", "import-files", str(archive), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Dry run: 16 changes" in result.output and _count(Case) == 0
+    result = runner.invoke(args=["cases", "import-files", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert _count(Event) == 6
+    result = runner.invoke(args=["cases", "import-files", str(archive), "--dry-run"])
+    assert "Dry run: 0 changes" in result.output
