@@ -117,6 +117,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(public_api_bp, url_prefix="/api/v1")
     app.register_blueprint(public_campaigns_bp)
+    from casefiles.public.institution_views import bp as public_institutions_bp
+
+    app.register_blueprint(public_institutions_bp)
     from casefiles.petitions.views import bp as petitions_bp
 
     app.register_blueprint(petitions_bp)

@@ -262,7 +262,12 @@ def sitemap() -> ResponseReturnValue:
     ).all()
     from casefiles.public.campaigns import sitemap_ids
 
-    body = render_xml("public/sitemap.xml", rows=rows, campaign_ids=sitemap_ids())
+    institution_ids = db.session.scalars(
+        select(Case.institution_id).where(queries.published_clause(), Case.institution_id.is_not(None)).distinct()
+    ).all()
+    body = render_xml(
+        "public/sitemap.xml", rows=rows, campaign_ids=sitemap_ids(), institution_ids=sorted(institution_ids)
+    )
     response = Response(body, mimetype="application/xml")
     return conditional(response, hashlib.sha256(body.encode()).hexdigest()[:32], None)
 

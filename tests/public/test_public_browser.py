@@ -109,6 +109,7 @@ def public_pages(make_published: Any, staff: Any) -> dict[str, str]:
         "campaign": f"/campaigns/{won.id}",
         "campaign-running": f"/campaigns/{running.id}",
         "campaign-updates": "/campaigns/updates",
+        "institution": f"/institutions/{case.institution_id}",
     }
 
 

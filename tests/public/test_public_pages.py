@@ -161,7 +161,7 @@ def test_sitemap_lists_published_only(client: Any, make_published: Any, make_cas
         client.get("/sitemap.xml").data
     )
     locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert any(loc.endswith(f"/cases/{case.public_slug}") for loc in locs) and len(locs) == 5  # with /campaigns
+    assert any(loc.endswith(f"/cases/{case.public_slug}") for loc in locs) and len(locs) == 6  # campaigns, institution
     assert "Sitemap:" in client.get("/robots.txt").get_data(as_text=True)
 
 

@@ -287,6 +287,7 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
         "/campaigns/updates",
         *[f"/campaigns/{n}" for n in range(1, 8)],
         *[f"/api/v1/campaigns/{n}" for n in range(1, 8)],
+        *[f"/institutions/{n}" for n in range(1, 4)],
         "/cases?q=public",
         "/cases?category=nurse",
         "/cases?category=teacher",
