@@ -160,8 +160,8 @@ def raw_query(q: str) -> list[int]:
     if db.engine.dialect.name == "postgresql":
         sql = text(
             "SELECT e.case_id FROM search_entries e, to_tsquery('simple', :q) AS q(q) "
-            "WHERE to_tsvector('simple', e.terms) @@ q.q GROUP BY e.case_id "
-            "ORDER BY max(ts_rank(to_tsvector('simple', e.terms), q.q)) DESC LIMIT 25"
+            "WHERE e.vector @@ q.q GROUP BY e.case_id "
+            "ORDER BY max(ts_rank(e.vector, q.q)) DESC LIMIT 25"
         ).bindparams(q=query.tsquery())
     else:
         sql = text(

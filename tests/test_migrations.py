@@ -81,7 +81,7 @@ def _differences() -> list[Any]:
     """What autogenerate would still write, ignoring expression-based indexes (it cannot compare them)."""
     with db.engine.connect() as conn, warnings.catch_warnings():
         # The GIN index over the search terms exists on PostgreSQL only (compared there); SQLite cannot reflect it.
-        warnings.filterwarnings("ignore", message=".*expression-based index 'ix_search_entries_terms'")
+        warnings.filterwarnings("ignore", message=".*expression-based index 'ix_search_entries_vector'")
         context = MigrationContext.configure(
             conn,
             opts={

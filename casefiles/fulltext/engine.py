@@ -23,8 +23,7 @@ def matching_case_ids(query: Query) -> Any:
     """A SELECT of the ids of the cases holding every clause of the query (no score: for filtering and counting)."""
     if _dialect() == "postgresql":
         sql = text(
-            "SELECT e.case_id FROM search_entries e "
-            "WHERE to_tsvector('simple', e.terms) @@ to_tsquery('simple', :fts_query)"
+            "SELECT e.case_id FROM search_entries e WHERE e.vector @@ to_tsquery('simple', :fts_query)"
         ).bindparams(fts_query=query.tsquery())
     else:
         sql = text(
@@ -38,9 +37,9 @@ def case_matches(query: Query) -> Any:
     """A subquery (case_id, score) of the cases holding every clause of the query, one row per case."""
     if _dialect() == "postgresql":
         sql = text(
-            "SELECT e.case_id AS case_id, -max(ts_rank(to_tsvector('simple', e.terms), q.q)) AS score "
+            "SELECT e.case_id AS case_id, -max(ts_rank(e.vector, q.q)) AS score "
             "FROM search_entries e, to_tsquery('simple', :fts_query) AS q(q) "
-            "WHERE to_tsvector('simple', e.terms) @@ q.q GROUP BY e.case_id"
+            "WHERE e.vector @@ q.q GROUP BY e.case_id"
         ).bindparams(fts_query=query.tsquery())
     else:
         sql = text(

@@ -1,13 +1,15 @@
 """The staff search index: one row per searchable text (a case's own fields, a document's description, one page
 of one version of a document's text), with the engine's index over the folded and stemmed terms.
 
-SQLite keeps an FTS5 table over `terms` (external content, kept in step by triggers); PostgreSQL a GIN index on
-`to_tsvector('simple', terms)`. Both are created with the table, by create_all and by the migration alike.
+SQLite keeps an FTS5 table over `terms` (external content, kept in step by triggers); PostgreSQL a `vector`
+column (the tsvector of `terms`, kept by a trigger) with a GIN index. Both are created with the table, by
+create_all and by the migration alike.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import DDL, ForeignKey, Index, Integer, Text, event, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casefiles.db import Base
@@ -26,6 +28,11 @@ SQLITE_CREATE = [
     "INSERT INTO search_entries_fts(rowid, terms) VALUES (new.id, new.terms); END",
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS search_entries_fts"]
+# PostgreSQL keeps the terms' tsvector in its own column, filled by its built-in trigger function.
+POSTGRESQL_CREATE = [
+    "CREATE TRIGGER search_entries_vector BEFORE INSERT OR UPDATE ON search_entries FOR EACH ROW "
+    "EXECUTE FUNCTION tsvector_update_trigger(vector, 'pg_catalog.simple', terms)",
+]
 
 
 def is_engine_table(name: str) -> bool:
@@ -38,9 +45,7 @@ class SearchEntry(Base):
 
     __tablename__ = "search_entries"
     __table_args__ = (
-        Index("ix_search_entries_terms", text("to_tsvector('simple', terms)"), postgresql_using="gin").ddl_if(
-            dialect="postgresql"
-        ),
+        Index("ix_search_entries_vector", text("vector"), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,9 +55,13 @@ class SearchEntry(Base):
     page: Mapped[int | None] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     terms: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # PostgreSQL: the tsvector of `terms` (set by a trigger). SQLite keeps it in search_entries_fts: always NULL here.
+    vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
 
 
 for _statement in SQLITE_CREATE:
     event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRESQL_CREATE:
+    event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 for _statement in SQLITE_DROP:
     event.listen(SearchEntry.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))

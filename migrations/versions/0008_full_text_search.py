@@ -1,5 +1,6 @@
-"""search_entries: the staff full-text index (SQLite FTS5 table and triggers; PostgreSQL GIN over a tsvector);
-document_versions.ocr_confidence: text recognised from scans
+"""search_entries: the staff full-text index; document_versions.ocr_confidence: text recognised from scans
+
+SQLite: an FTS5 table and its triggers. PostgreSQL: a tsvector column, its trigger and a GIN index.
 
 Revision ID: 0008_full_text_search
 Revises: 0005_case_records
@@ -9,6 +10,7 @@ The entries are filled by `flask search reindex` (every case, its documents and 
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 
 # revision identifiers, used by Alembic.
@@ -44,6 +46,7 @@ def upgrade():
         sa.Column('page', sa.Integer(), nullable=True),
         sa.Column('body', sa.Text(), nullable=False),
         sa.Column('terms', sa.Text(), nullable=False),
+        sa.Column('vector', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
         sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_search_entries_case_id_cases'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_search_entries_document_id_documents'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_search_entries')),
@@ -52,7 +55,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_search_entries_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_search_entries_document_id'), ['document_id'], unique=False)
     if op.get_bind().dialect.name == 'postgresql':
-        op.execute("CREATE INDEX ix_search_entries_terms ON search_entries USING gin (to_tsvector('simple', terms))")
+        op.execute("CREATE INDEX ix_search_entries_vector ON search_entries USING gin (vector)")
+        op.execute(
+            "CREATE TRIGGER search_entries_vector BEFORE INSERT OR UPDATE ON search_entries FOR EACH ROW "
+            "EXECUTE FUNCTION tsvector_update_trigger(vector, 'pg_catalog.simple', terms)"
+        )
     else:
         for statement in SQLITE_CREATE:
             op.execute(statement)
