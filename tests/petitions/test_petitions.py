@@ -154,7 +154,9 @@ def test_export_is_staff_only_and_audited(app: Any, client: Any, petition: Any, 
     client.post(urlsplit(confirmation_link(smtp.inbox.to("=cmd@example.org")[0])).path)
     assert client.get(f"/staff/campaigns/{petition.id}/signatures.csv").status_code in (302, 401, 403)
     assert signed_in("volunteer").get(f"/staff/campaigns/{petition.id}/signatures.csv").status_code == 403
-    csv = signed_in("staff").get(f"/staff/campaigns/{petition.id}/signatures.csv")
+    staff_browser = signed_in("staff")
+    assert "signatures.csv" in staff_browser.get(f"/staff/campaigns/{petition.id}").get_data(as_text=True)
+    csv = staff_browser.get(f"/staff/campaigns/{petition.id}/signatures.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     body = csv.get_data(as_text=True)
     assert "'=HYPERLINK(1)" in body and "pending@example.org" not in body
