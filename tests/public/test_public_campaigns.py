@@ -161,3 +161,17 @@ def test_unpublishing_the_case_takes_its_campaigns_off(client: Any, campaign_set
     assert client.get(f"/campaigns/{victory.id}").status_code == 404
     assert "Reinstate the nurse" not in client.get("/campaigns").get_data(as_text=True)
     assert client.get("/api/v1/campaigns").get_json()["items"] == []
+
+
+def test_campaigns_feed(client: Any, campaign_set: dict) -> None:
+    import xml.etree.ElementTree as ET
+
+    answer = client.get("/campaigns/feed.atom")
+    assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"
+    root = ET.fromstring(answer.data)  # noqa: S314 - our own feed
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [e.findtext(f"{atom}title") for e in root.iter(f"{atom}entry")]
+    assert sorted(titles) == ["Protect nurses who speak", "Reinstate the nurse"]
+    summaries = " ".join(e.findtext(f"{atom}summary") for e in root.iter(f"{atom}entry"))
+    assert "Victory" in summaries and "12,000 supporters" in summaries
+    assert "/campaigns/feed.atom" in client.get("/campaigns").get_data(as_text=True)
