@@ -217,6 +217,7 @@ def documents_for(case: Case) -> list[dict[str, Any]]:
 def legal_context(case: Case, language: str = "en") -> dict[str, Any]:
     """Everything on the case file, private notes included: for counsel, never for publication."""
     from casefiles.briefs.case_records import legal_records
+
     return {
         "reference": case.reference,
         "title": local_text(language, case.title, case.title_fr),
