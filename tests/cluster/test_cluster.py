@@ -513,7 +513,7 @@ def test_a_dossier_asked_through_a_is_built_by_the_worker_and_sent_by_b(cluster:
     token = person.form(f"{cluster.server_a}/staff/dossiers/new")["csrf_token"]
     asked = person.post(
         f"{cluster.server_a}/staff/dossiers/new",
-        {"csrf_token": token, "language": "en", "institution_id": "0", "case_ids": ["1", "2"]},
+        {"csrf_token": token, "audience": "legal", "language": "en", "institution_id": "0", "case_ids": ["1", "2"]},
     )
     assert asked.status_code == 302, asked.text[:500]
     job = _path(asked.headers["Location"])
