@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from casefiles.briefs.typography import french_html, french_text
 from casefiles.cases.models import Case
 from casefiles.markdown import render_markdown
+from casefiles.records.twins import pick
 from casefiles.regions import region_name
 
 ONE_PAGER_LEVELS = (
@@ -56,16 +57,6 @@ class Text:
 
     def __len__(self) -> int:
         return len(str(self.value))
-
-
-def pick(language: str, english: str | None, french: str | None) -> tuple[str, str]:
-    """(text, its language): the French twin in a French brief when written, otherwise the English one."""
-    english, french = (english or "").strip(), (french or "").strip()
-    if language == "fr" and french:
-        return french, "fr"
-    if english:
-        return english, "en"
-    return french, "fr" if french else "en"
 
 
 def local_text(language: str, english: str | None, french: str | None, clip: int | None = None) -> Text:

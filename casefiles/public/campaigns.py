@@ -26,6 +26,7 @@ from casefiles.extensions import db
 from casefiles.markdown import render_markdown
 from casefiles.petitions.services import confirmed_count, listed_signers
 from casefiles.public.projection import PublicCase
+from casefiles.records.twins import pick
 
 PUBLIC_STATUSES = (CampaignStatus.IN_PROGRESS.value, CampaignStatus.COMPLETED.value)
 # The outcomes a campaign update celebrates or reports, in the order it reports them.
@@ -103,15 +104,6 @@ def public_clause() -> Any:
     return Campaign.status.in_(PUBLIC_STATUSES) & Campaign.id.in_(_published_case_ids())
 
 
-def _pick(locale: str, english: str, french: str) -> tuple[str, str]:
-    english, french = (english or "").strip(), (french or "").strip()
-    if locale == "fr" and french:
-        return french, "fr"
-    if english:
-        return english, "en"
-    return french, "fr" if french else "en"
-
-
 def _safe_url(url: str) -> str:
     url = (url or "").strip()
     return url if url.lower().startswith(("https://", "http://")) else ""
@@ -136,9 +128,9 @@ def project_campaign(campaign: Campaign, locale: str, with_cases: bool = True) -
 
     locale = locale if locale in ("en", "fr") else "en"
     with force_locale(locale):
-        title, title_language = _pick(locale, campaign.title_en, campaign.title_fr)
-        description, description_language = _pick(locale, campaign.description_en, campaign.description_fr)
-        call, call_language = _pick(locale, campaign.call_to_action_en, campaign.call_to_action_fr)
+        title, title_language = pick(locale, campaign.title_en, campaign.title_fr)
+        description, description_language = pick(locale, campaign.description_en, campaign.description_fr)
+        call, call_language = pick(locale, campaign.call_to_action_en, campaign.call_to_action_fr)
         series = tuple(totals_over_time(campaign))
         signed_here = confirmed_count(campaign.id)
         external = series[-1][1] if series else 0

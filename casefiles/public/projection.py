@@ -24,6 +24,7 @@ from casefiles.public.case_records import (
     public_harms,
     public_proceedings,
 )
+from casefiles.records.twins import pick
 from casefiles.regions import region_name
 
 
@@ -162,16 +163,6 @@ def is_public(case: Case) -> bool:
     return bool(case.published and case.public_slug and case.archived_at is None)
 
 
-def _pick(locale: str, english: str, french: str) -> tuple[str, str]:
-    """The text in the reader's language, falling back to the other one when it is empty."""
-    english, french = (english or "").strip(), (french or "").strip()
-    if locale == "fr" and french:
-        return french, "fr"
-    if english:
-        return english, "en"
-    return french, "fr" if french else "en"
-
-
 def _plain_text(html: str) -> str:
     """Markup stripped to text for feeds' summaries and OpenGraph descriptions."""
     import nh3
@@ -194,7 +185,7 @@ def _corrections_by_case(case_ids: list[int], locale: str) -> dict[int, tuple[Pu
             .order_by(CaseCorrection.created_at, CaseCorrection.id)
         )
         for r in rows:
-            found[r.case_id].append(PublicCorrection(_aware(r.created_at), _pick(locale, r.note, r.note_fr)[0]))
+            found[r.case_id].append(PublicCorrection(_aware(r.created_at), pick(locale, r.note, r.note_fr)[0]))
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -311,8 +302,8 @@ def _public_documents(case: Case) -> tuple[PublicDocument, ...]:
 
 def _public_event(event: Any, locale: str) -> PublicEvent:
     """A public event in this language (each text falls back to English on its own)."""
-    title, title_lang = _pick(locale, event.title, event.title_fr)
-    description, description_lang = _pick(locale, event.description, event.description_fr)
+    title, title_lang = pick(locale, event.title, event.title_fr)
+    description, description_lang = pick(locale, event.description, event.description_fr)
     return PublicEvent(
         date_iso=event.when.iso(),
         date_display=event.when.display(),
@@ -352,7 +343,7 @@ def project(
         if case.institution is not None:
             inst = case.institution
             institution = PublicInstitution(
-                name=_pick(locale, inst.name, inst.name_fr)[0],
+                name=pick(locale, inst.name, inst.name_fr)[0],
                 kind=inst.kind,
                 kind_label=InstitutionKind(inst.kind).label,
                 region=region_name(inst.region, locale),
@@ -361,8 +352,8 @@ def project(
         public_events = [e for e in case.events if e.is_public]
         public_events.sort(key=lambda e: (e.date, e.id))
         events = tuple(_public_event(e, locale) for e in public_events)
-        title, title_lang = _pick(locale, case.title, case.title_fr)
-        summary, summary_lang = _pick(locale, case.public_summary, case.public_summary_fr)
+        title, title_lang = pick(locale, case.title, case.title_fr)
+        summary, summary_lang = pick(locale, case.public_summary, case.public_summary_fr)
         summary_html = render_markdown(summary)
         if corrections is None:
             corrections = _corrections_by_case([case.id], locale)[case.id]
@@ -396,9 +387,9 @@ def project(
             featured=bool(case.featured),
             summary_language=summary_lang,
             title_language=title_lang,
-            harms=public_harms(case, lambda en, fr: _pick(locale, en, fr)),
-            proceedings=public_proceedings(case, lambda en, fr: _pick(locale, en, fr)),
-            group=public_group(case, lambda en, fr: _pick(locale, en, fr)),
+            harms=public_harms(case, lambda en, fr: pick(locale, en, fr)),
+            proceedings=public_proceedings(case, lambda en, fr: pick(locale, en, fr)),
+            group=public_group(case, lambda en, fr: pick(locale, en, fr)),
         )
 
 

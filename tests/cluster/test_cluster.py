@@ -368,7 +368,7 @@ def cluster() -> Iterator[Cluster]:
         ).create_bucket(Bucket=BUCKET)
         certificate, key = _certificate(root)
         cluster.certificate = certificate
-        (root / "shared").mkdir()
+        (root / "dossier-files").mkdir()
 
         # What /etc/casefiles/casefiles.env holds on every machine (deploy/casefiles.env.example).
         base = {
@@ -388,7 +388,7 @@ def cluster() -> Iterator[Cluster]:
             "CASEFILES_S3_ENDPOINT_URL": endpoint,
             "AWS_ACCESS_KEY_ID": "test",
             "AWS_SECRET_ACCESS_KEY": "test",
-            "CASEFILES_BRIEF_STORAGE": str(root / "shared"),
+            "CASEFILES_BRIEF_STORAGE": str(root / "dossier-files"),
             "CASEFILES_INSTANCE": str(root / "instance-admin"),
         }
         cluster.flask("db", "upgrade")
