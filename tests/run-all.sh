@@ -15,7 +15,8 @@ cluster() {
   echo "== Cluster test"
   cluster_rc=0
   env -u TEST_DATABASE_URL python -m pytest -p no:cacheprovider tests/cluster "$@" || cluster_rc=$?
-  [ "$cluster_rc" = 5 ] && cluster_rc=0  # the arguments given selected none of it
+  if [ "$cluster_rc" = 5 ]; then cluster_rc=0; fi  # the arguments given selected none of it
+  return 0
 }
 report() {
   # Each phase's result is printed, even when an earlier one failed; the run fails if any did.
