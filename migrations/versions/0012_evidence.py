@@ -1,0 +1,25 @@
+"""Evidence captured with provenance
+
+Revision ID: 0012_evidence
+Revises: 0011_followers
+Create Date: 2026-11-30 09:00:00.000000
+
+Empty until its change fills it: the revisions are reserved in order so that several changes can land at once.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0012_evidence'
+down_revision = '0011_followers'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
