@@ -16,6 +16,7 @@ from casefiles.cases.models import (
     case_tags,
 )
 from casefiles.institutions.models import Institution
+from casefiles.cases.preferences import DashboardPreference, SavedFilter  # noqa: F401
 from casefiles.people.models import Person
 from casefiles.letters.models import Letter, LetterSignatory  # noqa: F401 (also loads campaigns, organizations)
 from casefiles.public.models import CaseCorrection  # noqa: F401

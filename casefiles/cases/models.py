@@ -101,6 +101,8 @@ class Case(TimestampMixin, Base):
     # When the published facts last changed (never moved by private edits, so it reveals nothing).
     public_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A duplicate merged into another case: archived, everything moved, its public address sends readers there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casefiles.db import Base, TimestampMixin, Versioned
 from casefiles.enums import NameConsent, PersonCategory
+from casefiles.people import matching
 
 
 class Person(Versioned, TimestampMixin, Base):
@@ -29,6 +30,10 @@ class Person(Versioned, TimestampMixin, Base):
     contact_email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     contact_phone: Mapped[str] = mapped_column(String(50), nullable=False, default="")
     contact_notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Kept from the name, email and phone on every save, so that a possible duplicate is an index lookup.
+    name_key: Mapped[str] = mapped_column(String(matching.NAME_KEY_LENGTH), nullable=False, default="", index=True)
+    email_key: Mapped[str] = mapped_column(String(matching.EMAIL_KEY_LENGTH), nullable=False, default="", index=True)
+    phone_key: Mapped[str] = mapped_column(String(matching.PHONE_KEY_LENGTH), nullable=False, default="", index=True)
 
     # The case is named, not imported: cases import people, never the other way round.
     case: Mapped["Case"] = relationship(back_populates="people")  # noqa: F821, UP037
@@ -53,8 +58,21 @@ class Person(Versioned, TimestampMixin, Base):
             return self.pseudonym.strip()
         return None
 
+    def refresh_match_keys(self) -> None:
+        """Derive the duplicate-finding keys from the name, email and phone."""
+        self.name_key = matching.name_key(self.legal_name)
+        self.email_key = matching.email_key(self.contact_email)
+        self.phone_key = matching.phone_key(self.contact_phone)
+
     def __repr__(self) -> str:
         return f"<Person {self.id}>"
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keep_match_keys(mapper, connection, person: Person) -> None:  # noqa: ANN001
+    """Whatever path saves a person (forms, imports, intake), its match keys follow its name and contacts."""
+    person.refresh_match_keys()
 
 
 def initials(name: str) -> str:
