@@ -352,6 +352,18 @@ def public_context(case: Case, language: str) -> dict[str, Any] | None:
         ),
         "outcome": pub.outcome_label,
         "summary": _typeset(pub.summary_html, pub.summary_language),
+        "speech": _typeset(pub.speech_html, pub.speech_language) if pub.speech_html else "",
+        "sanctions": [
+            {
+                "kind": s.kind_label,
+                "when": s.date,
+                "institution": _typeset(s.institution, s.institution_language) if s.institution else "",
+                "outcome": s.outcome_label,
+                "outcome_date": s.outcome_date,
+                "description": _typeset(s.description_html, s.description_language) if s.description_html else "",
+            }
+            for s in pub.sanctions
+        ],
         "events": [
             {
                 "when": e.date_display,

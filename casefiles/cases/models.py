@@ -89,6 +89,9 @@ class Case(TimestampMixin, Base):
     speech_url: Mapped[str] = mapped_column(String(2000), nullable=False, default="")
     speech_date: Mapped[date | None] = mapped_column(Date)
     speech_date_precision: Mapped[str | None] = mapped_column(String(5))
+    # What was said, as the public page tells it (the speech text itself stays private), in both languages.
+    speech_public: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    speech_public_fr: Mapped[str] = mapped_column(Text, nullable=False, default="")
     public_summary: Mapped[str] = mapped_column(Text, nullable=False, default="")
     private_notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     published: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
@@ -197,6 +200,10 @@ class Sanction(Versioned, TimestampMixin, Base):
     outcome: Mapped[str] = mapped_column(String(20), nullable=False, default=SanctionOutcome.PENDING.value)
     outcome_date: Mapped[date | None] = mapped_column(Date)
     outcome_date_precision: Mapped[str | None] = mapped_column(String(5))
+    # Shown on the public page once the case is published (type, body, date, outcome and the public description).
+    is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    public_description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    public_description_fr: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     case: Mapped[Case] = relationship(back_populates="sanctions")
     institution: Mapped[Institution | None] = relationship(lazy="joined")

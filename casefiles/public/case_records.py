@@ -50,6 +50,23 @@ class PublicProceeding:
 
 
 @dataclass(frozen=True)
+class PublicSanction:
+    """A sanction marked public: its type, the body that imposed it, when, and what became of it (never its
+    notes, the person who imposed it, its duration or its appeal deadline)."""
+
+    kind: str
+    kind_label: str
+    institution: str
+    date: str
+    outcome: str
+    outcome_label: str
+    outcome_date: str
+    description_html: Markup
+    institution_language: str = "en"
+    description_language: str = "en"
+
+
+@dataclass(frozen=True)
 class PublicGroup:
     """A case about a group: its name and how many it counts ("11 activists"), whoever may be named."""
 
@@ -78,6 +95,33 @@ def public_harms(case: Any, pick: Any) -> tuple[PublicHarm, ...]:
                 started=_when(harm.started),
                 ended=_when(harm.ended),
                 description_html=render_markdown(description),
+                description_language=language,
+            )
+        )
+    return tuple(found)
+
+
+def public_sanctions(case: Any, pick: Any) -> tuple[PublicSanction, ...]:
+    """The sanctions marked public, in this language, oldest first."""
+    found = []
+    for sanction in sorted(case.sanctions, key=lambda s: (s.date is None, s.date, s.id)):
+        if not sanction.is_public:
+            continue
+        description, language = pick(sanction.public_description, sanction.public_description_fr)
+        institution, institution_language = ("", "en")
+        if sanction.institution is not None:
+            institution, institution_language = pick(sanction.institution.name, sanction.institution.name_fr)
+        found.append(
+            PublicSanction(
+                kind=sanction.type,
+                kind_label=sanction.type_enum.label,
+                institution=institution,
+                date=_when(sanction.when),
+                outcome=sanction.outcome,
+                outcome_label=sanction.outcome_enum.label,
+                outcome_date=_when(sanction.outcome_when),
+                description_html=render_markdown(description),
+                institution_language=institution_language,
                 description_language=language,
             )
         )

@@ -49,6 +49,18 @@ class PublicContentForm(FlaskForm):
         validators=[Length(max=50_000)],
         description=_l("Left empty, the English summary is shown to French readers. Markdown."),
     )
+    speech_public = TextAreaField(
+        _l("What was said, as the public page tells it (English)"),
+        filters=[strip],
+        validators=[Length(max=50_000)],
+        description=_l("A short public account of the words or act the person was punished for. Markdown."),
+    )
+    speech_public_fr = TextAreaField(
+        _l("What was said, as the public page tells it (French)"),
+        filters=[strip],
+        validators=[Length(max=50_000)],
+        description=_l("Left empty, the English account is shown to French readers. Markdown."),
+    )
     featured = BooleanField(_l("Feature this case on the home page"))
     correction_note = TextAreaField(
         _l("Correction note (English)"),

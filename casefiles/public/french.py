@@ -41,10 +41,21 @@ def missing_french(case: Any) -> list[MissingFrench]:
 
     (An institution's name is often the same in both languages, so a missing French name is not listed.)
     """
+    from sqlalchemy import select
+
+    from casefiles.extensions import db
+
     found = _missing("case", case)
-    for event in case.events:
-        if event.is_public:
-            found += _missing("event", event)
+    # Every record of the case that shows publicly (events, sanctions, harms, proceedings...), from the declarations.
+    for record in REGISTRY.values():
+        if record.parent_key != "case_id" or not any(f.french for f in record.public_fields):
+            continue
+        children = db.session.scalars(
+            select(record.model).where(record.model.case_id == case.id).order_by(record.model.id)
+        )
+        for obj in children:
+            if record.shown_publicly is None or record.shown_publicly(obj):
+                found += _missing(record.name, obj)
     try:
         from casefiles.briefs.context import PUBLIC_CAMPAIGN_STATUSES
         from casefiles.campaigns.services import campaigns_for_case

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, Index, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -24,30 +25,42 @@ class CaseCorrection(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-_CASE_PUBLIC_ATTRS = ("title", "title_fr", "public_summary", "public_summary_fr", "outcome", "institution_id")
-_PERSON_PUBLIC_ATTRS = ("legal_name", "name_consent", "pseudonym", "category")
-
-
-def _changed(obj: object, names: tuple[str, ...]) -> bool:
+def _changed(obj: object, names: list[str]) -> bool:
     state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
+    return any(state.attrs[name].history.has_changes() for name in names if name in state.attrs)
+
+
+def _public_names(rec: Any) -> list[str]:
+    """The mapped attributes behind a record's public fields (a reference's key, a partial date's precision)."""
+    return [name for f in rec.public_fields for name in (f.name, f"{f.name}_id", f"{f.name}_precision")]
+
+
+def _public_case_touched(session: Session, obj: object) -> Any:
+    """The case whose public face this pending change alters, or None (read from the record declarations, so
+    every record with public fields — case, person, sanction, event, harm, proceeding, document — counts alike)."""
+    from casefiles.records.registry import record_for
+
+    try:
+        rec = record_for(obj)
+    except KeyError:
+        return None
+    if not rec.public_fields:
+        return None
+    shown = rec.shown_publicly(obj) if rec.shown_publicly is not None else True
+    if obj in session.new or obj in session.deleted:
+        return rec.case_of(obj) if shown else None
+    if not _changed(obj, _public_names(rec)):
+        return None
+    # A private record, edited, changes nothing public, unless the edit is what makes it public or private.
+    if shown or (rec.visibility_field and _changed(obj, [rec.visibility_field])):
+        return rec.case_of(obj)
+    return None
 
 
 @event.listens_for(Session, "before_flush")
 def _stamp_public_changes(session: Session, flush_context: object, instances: object) -> None:
     """When a published fact changes, move the case's public "last updated" (private edits never do)."""
-    from casefiles.cases.models import Case, Event
-    from casefiles.people.models import Person
-
-    touched = []
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Case) and obj in session.dirty and _changed(obj, _CASE_PUBLIC_ATTRS):
-            touched.append(obj)
-        elif isinstance(obj, Person) and (obj not in session.dirty or _changed(obj, _PERSON_PUBLIC_ATTRS)):
-            touched.append(obj.case)
-        elif isinstance(obj, Event) and (obj.is_public or _changed(obj, ("is_public",))):
-            # A private event, edited or removed, changes nothing public.
-            touched.append(obj.case)
+    touched = [_public_case_touched(session, obj) for obj in (*session.new, *session.dirty, *session.deleted)]
     now = utcnow()
     for case in touched:
         if case is not None and case.published:

@@ -20,9 +20,11 @@ from casefiles.public.case_records import (
     PublicGroup,
     PublicHarm,
     PublicProceeding,
+    PublicSanction,
     public_group,
     public_harms,
     public_proceedings,
+    public_sanctions,
 )
 from casefiles.records.twins import pick
 from casefiles.regions import region_name
@@ -35,6 +37,8 @@ class PublicPerson:
     name: str | None
     category: str
     category_label: str
+    # A role or title ("nursing student") is shown only beside a name the person allows to be shown.
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,9 @@ class PublicCampaign:
     status: str = "in_progress"
     status_label: str = ""
     outcome_label: str = ""
+    # The language each text is written in: a French page marks an English fallback lang="en".
+    title_language: str = "en"
+    call_to_action_language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,9 @@ class PublicCase:
     harms: tuple[PublicHarm, ...] = ()
     proceedings: tuple[PublicProceeding, ...] = ()
     group: PublicGroup | None = None
+    sanctions: tuple[PublicSanction, ...] = ()
+    speech_html: Markup = Markup("")
+    speech_language: str = "en"
 
     @property
     def display_names(self) -> tuple[str, ...]:
@@ -146,6 +156,10 @@ class PublicCase:
         data["corrections"] = [{"created_at": c.created_at.isoformat(), "note": c.note} for c in self.corrections]
         data["campaigns"] = [campaign_json(c) for c in self.campaigns]
         data["harms"] = [{k: str(v) if isinstance(v, Markup) else v for k, v in asdict(h).items()} for h in self.harms]
+        data["speech_html"] = str(self.speech_html)
+        data["sanctions"] = [
+            {k: str(v) if isinstance(v, Markup) else v for k, v in asdict(s).items()} for s in self.sanctions
+        ]
         data["proceedings"] = [
             {k: str(v) if isinstance(v, Markup) else v for k, v in asdict(p).items()} for p in self.proceedings
         ]
@@ -218,10 +232,14 @@ def public_campaign(campaign: Any, locale: str) -> PublicCampaign:
     with force_locale(locale):
         counted = latest_count(campaign)
         running = campaign.status == CampaignStatus.IN_PROGRESS.value
+        title, title_language = pick(locale, campaign.title, campaign.title_fr)
+        call_to_action, call_to_action_language = pick(locale, campaign.call_to_action, campaign.call_to_action_fr)
         return PublicCampaign(
-            title=campaign.title,
+            title=title,
+            title_language=title_language,
+            call_to_action_language=call_to_action_language,
             url=_safe_url(campaign.external_url) if running else "",
-            call_to_action=campaign.call_to_action if running else "",
+            call_to_action=call_to_action if running else "",
             supporter_count=counted[0] if counted else None,
             counted_on=counted[1] if counted else None,
             page_url=url_for("public_campaigns.campaign", campaign_id=campaign.id),
@@ -335,7 +353,12 @@ def project(
     locale = locale if locale in ("en", "fr") else "en"
     with force_locale(locale):
         people = tuple(
-            PublicPerson(name=p.public_name, category=p.category, category_label=PersonCategory(p.category).label)
+            PublicPerson(
+                name=p.public_name,
+                category=p.category,
+                category_label=PersonCategory(p.category).label,
+                role=(p.role_title or "") if p.public_name else "",
+            )
             for p in case.people
         )
         categories = tuple(dict.fromkeys(p.category for p in people))
@@ -355,6 +378,7 @@ def project(
         title, title_lang = pick(locale, case.title, case.title_fr)
         summary, summary_lang = pick(locale, case.public_summary, case.public_summary_fr)
         summary_html = render_markdown(summary)
+        speech, speech_lang = pick(locale, case.speech_public, case.speech_public_fr)
         if corrections is None:
             corrections = _corrections_by_case([case.id], locale)[case.id]
         if campaigns is None:
@@ -390,6 +414,9 @@ def project(
             harms=public_harms(case, lambda en, fr: pick(locale, en, fr)),
             proceedings=public_proceedings(case, lambda en, fr: pick(locale, en, fr)),
             group=public_group(case, lambda en, fr: pick(locale, en, fr)),
+            sanctions=public_sanctions(case, lambda en, fr: pick(locale, en, fr)),
+            speech_html=render_markdown(speech),
+            speech_language=speech_lang,
         )
 
 

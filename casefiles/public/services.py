@@ -23,7 +23,15 @@ from casefiles.people.models import Person
 from casefiles.public.models import CaseCorrection
 from casefiles.text_safety import has_control_characters
 
-PUBLIC_CONTENT_FIELDS = ("title", "title_fr", "public_summary", "public_summary_fr", "featured")
+PUBLIC_CONTENT_FIELDS = (
+    "title",
+    "title_fr",
+    "public_summary",
+    "public_summary_fr",
+    "speech_public",
+    "speech_public_fr",
+    "featured",
+)
 MAX_TITLE = 200
 MAX_TEXT = 50_000
 

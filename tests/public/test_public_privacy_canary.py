@@ -233,6 +233,29 @@ def _case_record_canaries(case: Any, staff: Any, put: Any) -> None:
         actor=staff,
         values={"legal_name": put("rolelegal"), "name_consent": "none", "role_title": put("roletitle")},
     )
+    # A public sanction shows its type, body, dates, outcome and public description, never the rest.
+    case_services.add_sanction(
+        case,
+        actor=staff,
+        values={
+            "type": "deportation",
+            "imposed_by": put("publicsanctionimposer"),
+            "duration": put("publicsanctionduration"),
+            "notes": put("publicsanctionnotes"),
+            "public_description": "Deported after speaking at a rally.",
+            "is_public": True,
+        },
+    )
+    case_services.add_sanction(
+        case,
+        actor=staff,
+        values={
+            "type": "travel_ban",
+            "public_description": put("privatesanctiondesc"),
+            "public_description_fr": put("privatesanctiondescfr"),
+        },
+    )
+
 
 
 def _crawl(client: Any, start: list[str]) -> dict[str, bytes]:
