@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-WIDTH, HEIGHT = 640, 260
+WIDTH, HEIGHT = 960, 300  # wide, so the chart fills the page width with readable labels
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
 
 
