@@ -1,10 +1,11 @@
-"""Import whole case files: cases, people, sanctions, harms, legal proceedings, events and tasks, each as its own
-CSV (or all of them in one zip), linked by the case's reference.
+"""Import whole case files: cases, people, sanctions, harms, legal proceedings, events, tasks and supporter counts,
+each as its own CSV (or all of them in one zip), linked by the case's reference.
 
 Columns are the records' declared fields (any optional column may be left out); refusals name the row, the
 column and the accepted values in the reader's language. The import is all-or-nothing across files and
 idempotent: a case is found by its reference, and the n-th sanction (person, harm...) of a case in a file is the
-n-th one recorded, so importing the same files twice changes nothing. The preview says, for each row, whether it
+n-th one recorded (a supporter count is the count of its campaign on its date and channel), so importing the same
+files twice changes nothing. The preview says, for each row, whether it
 creates, changes (and exactly which fields) or leaves a record unchanged.
 """
 
@@ -19,6 +20,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from casefiles.campaigns import services as campaign_services
+from casefiles.campaigns.models import Campaign, Channel, SupporterSnapshot
+from casefiles.campaigns.records import SNAPSHOT
 from casefiles.cases import services as case_services
 from casefiles.cases.legal_records import HARM, PROCEEDING
 from casefiles.cases.models import Case, Proceeding
@@ -43,6 +47,7 @@ RECORDS: dict[str, Record] = {
     "proceedings": PROCEEDING,
     "events": EVENT,
     "tasks": TASK,
+    "supporters": SNAPSHOT,
 }
 # Declared fields that an import does not set: who is assigned, what is featured, links by internal number.
 _NOT_IMPORTED = {"external_ref", "assignee_ids", "featured", "owner_id", "proceeding_id"}
@@ -52,6 +57,8 @@ _EXTRA = {
     "sanctions": ("institution_kind",),
     "events": ("proceeding",),
     "tasks": ("proceeding",),
+    # A supporter count belongs to a campaign of the case, named by its reference or its title.
+    "supporters": ("campaign",),
 }
 MAX_ZIP_MEMBER = 20 * 1024 * 1024
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -282,6 +289,8 @@ def preview(files: dict[str, bytes]) -> CaseFilesReport:
             case = cases.get(plan.case)
             if name == "cases":
                 plan.target = case
+            elif name == "supporters":
+                plan.target = _existing_count(case, plan, report)
             else:
                 index = position.get(plan.case, 0)
                 position[plan.case] = index + 1
@@ -299,6 +308,12 @@ def preview(files: dict[str, bytes]) -> CaseFilesReport:
                 )
             elif name in ("sanctions",) and "type" not in plan.values:
                 report.errors.append(f"{name}.csv: " + cell_error(plan.row, "type", _l("Choose the type of sanction.")))
+            elif name == "supporters":
+                for column in ("date", "count"):
+                    if plan.values.get(column) in (None, ""):
+                        report.errors.append(
+                            f"{name}.csv: " + cell_error(plan.row, column, SNAPSHOT.by_name[column].required)
+                        )
     for name in ("events", "tasks"):
         for plan in parsed.get(name, []):
             number = plan.extra.get("proceeding", "")
@@ -324,6 +339,52 @@ def preview(files: dict[str, bytes]) -> CaseFilesReport:
     for plans in parsed.values():
         report.rows.extend(plans)
     return report
+
+
+def _campaign_named(name: str) -> Campaign | None:
+    """The campaign a supporters row names: by its reference first, then by its English or French title."""
+    found = db.session.scalars(select(Campaign).where(Campaign.external_ref == name)).first()
+    if found is None:
+        found = db.session.scalars(
+            select(Campaign).where((Campaign.title_en == name) | (Campaign.title_fr == name)).order_by(Campaign.id)
+        ).first()
+    return found
+
+
+def _existing_count(case: Case | None, plan: RowPlan, report: CaseFilesReport) -> SupporterSnapshot | None:
+    """The supporter count this row matches: same campaign, date and channel (None: it will be added)."""
+    name = plan.extra.get("campaign", "")
+    if not name:
+        report.errors.append(
+            "supporters.csv: "
+            + cell_error(plan.row, "campaign", _l("name the campaign by its reference or its title."))
+        )
+        return None
+    campaign = _campaign_named(name)
+    if campaign is None or plan.values.get("date") is None:
+        return None
+    channel = plan.values.get("channel") or Channel.ONLINE.value
+    return db.session.scalars(
+        select(SupporterSnapshot).where(
+            SupporterSnapshot.campaign_id == campaign.id,
+            SupporterSnapshot.date == plan.values["date"],
+            SupporterSnapshot.channel == channel,
+        )
+    ).first()
+
+
+def _import_count(case: Case, plan: RowPlan, actor: Any) -> None:
+    """Record a supporter count; its campaign is linked to the case, and created (planned, so never public until
+    staff start it) when no campaign has that reference or title."""
+    name = plan.extra["campaign"]
+    campaign = _campaign_named(name)
+    if campaign is None:
+        campaign = campaign_services.create_campaign(actor=actor, values={"title_en": name})
+    campaign_services.link_case(campaign, case, actor=actor)
+    if plan.target is None:
+        campaign_services.add_snapshot(campaign, actor=actor, values=dict(plan.values))
+    elif plan.action == UPDATE:
+        campaign_services.update_snapshot(plan.target, actor=actor, values=dict(plan.values))
 
 
 # -- applying ---------------------------------------------------------------------------------------------------
@@ -405,7 +466,7 @@ def import_case_files(files: dict[str, bytes], *, actor: Any) -> CaseFilesReport
                 cases[plan.case] = plan.target
                 if plan.action == UPDATE:
                     case_services.update_case(plan.target, actor=actor, changes=values)
-        for name in ("people", "sanctions", "harms", "proceedings", "events", "tasks"):
+        for name in ("people", "sanctions", "harms", "proceedings", "events", "tasks", "supporters"):
             for plan in by_file.get(name, []):
                 case = cases.get(plan.case) or _find_case(plan.case)
                 cases[plan.case] = case  # type: ignore[assignment]
@@ -414,6 +475,9 @@ def import_case_files(files: dict[str, bytes], *, actor: Any) -> CaseFilesReport
                     values = _with_institution(plan, values)
                 if name in ("events", "tasks") and "proceeding" in plan.extra:
                     values["proceeding_id"] = _proceeding_id(case, plan.extra["proceeding"])  # type: ignore[arg-type]
+                if name == "supporters":
+                    _import_count(case, plan, actor)  # type: ignore[arg-type]
+                    continue
                 if plan.target is None:
                     ADD[name](case, actor=actor, values=values)
                 elif plan.action == UPDATE:

@@ -61,7 +61,7 @@ def test_a_whole_case_imports_then_reimports_unchanged_then_with_exactly_one_cha
     assert proceeding.file_number == "DC-24-0042" and len(proceeding.hearings) == 2
     assert len(case.events) == 6
     assert sum(1 for e in case.events if e.proceeding_id == proceeding.id) == 2
-    assert report.change_count == 1 + 2 + 3 + 1 + 1 + 6 + 2
+    assert report.change_count == 1 + 2 + 3 + 1 + 1 + 6 + 2 + 2
     counts = {m: _count(m) for m in (Case, Person, Sanction, Harm, Proceeding, Event, Task)}
 
     again = case_files.preview(files)
@@ -83,6 +83,49 @@ def test_a_whole_case_imports_then_reimports_unchanged_then_with_exactly_one_cha
     db.session.commit()
     assert db.session.get(Proceeding, proceeding.id).status == "decided"
     assert {m: _count(m) for m in counts} == counts
+
+
+def test_supporter_counts_import_with_their_campaign_idempotently(app, make_user):
+    from casefiles.campaigns import services as campaigns
+    from casefiles.campaigns.models import Campaign, SupporterSnapshot
+
+    staff = make_user("staff")
+    existing = campaigns.create_campaign(actor=staff, values={"title_en": "Older campaign", "external_ref": "PET-7"})
+    db.session.commit()
+    files = _files()
+    files["supporters"] += b"MPP-2024-01,PET-7,2024-05-01,90,Paper petition,paper\n"
+    case_files.import_case_files(files, actor=staff)
+    db.session.commit()
+    case = db.session.scalars(select(Case).where(Case.external_ref == "MPP-2024-01")).one()
+    created = db.session.scalars(select(Campaign).where(Campaign.title_en == "Reinstate the member")).one()
+    assert created.status == "planned"  # never public until staff start it
+    assert {c.id for c in campaigns.campaigns_for_case(case)} == {created.id, existing.id}
+    assert [(s.date.isoformat(), s.count) for s in sorted(created.snapshots, key=lambda s: s.date)] == [
+        ("2024-03-10", 1200),
+        ("2024-04-10", 4350),
+    ]
+    assert [(s.count, s.channel) for s in existing.snapshots] == [(90, "paper")]
+    assert case_files.preview(files).change_count == 0
+    changed = dict(files)
+    changed["supporters"] = files["supporters"].replace(b",4350,", b",4400,")
+    preview = case_files.preview(changed)
+    assert preview.change_count == 1
+    [update] = [r for r in preview.rows if r.action == UPDATE]
+    assert update.file == "supporters" and [c.label for c in update.changes] == ["Supporters"]
+    case_files.import_case_files(changed, actor=staff)
+    db.session.commit()
+    assert _count(SupporterSnapshot) == 3 and _count(Campaign) == 2
+
+
+def test_a_supporter_count_without_its_campaign_or_count_is_refused(app, make_user):
+    staff = make_user("staff")
+    files = {"cases": b"case\nREF-1\n", "supporters": b"case,campaign,date,count\nREF-1,,2024-01-01,5\nREF-1,X,2024-01-02,\n"}
+    report = case_files.preview(files)
+    assert any("campaign" in e for e in report.errors) and any("count" in e for e in report.errors)
+    with pytest.raises(CaseFilesRefused):
+        case_files.import_case_files(files, actor=staff)
+    db.session.rollback()
+    assert _count(Case) == 0
 
 
 def test_a_zip_of_the_files_imports_the_same(app, make_user):
@@ -189,7 +232,7 @@ def test_the_command_line_previews_then_imports(app, tmp_path):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["cases", "import-files", str(archive), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "Dry run: 16 changes" in result.output and _count(Case) == 0
+    assert "Dry run: 18 changes" in result.output and _count(Case) == 0
     result = runner.invoke(args=["cases", "import-files", str(archive)])
     assert result.exit_code == 0, result.output
     assert _count(Event) == 6
