@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -60,15 +61,30 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)
 
 
+OPEN = "archived_at IS NULL"
+ARCHIVED = "archived_at IS NOT NULL"
+
+
+def _list_index(name: str, where: str, *columns: str) -> Index:
+    """A partial index of the case list, the same on SQLite and PostgreSQL."""
+    condition = text(where)
+    return Index(f"ix_cases_{name}", *columns, sqlite_where=condition, postgresql_where=condition)
+
+
 class Case(TimestampMixin, Base):
     """One case file: a person (or group) punished for what they said."""
 
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_status_updated", "status", "updated_at"),
-        # The case list filtered by status: seek the open cases of one status, newest first, count from the index.
-        Index("ix_cases_archived_status_updated", "archived_at", "status", "updated_at"),
-        Index("ix_cases_archived_updated", "archived_at", "updated_at"),
+        # The case list shows open cases unless asked for the archive: one partial index per order (read backward
+        # for newest first), per filtered order, and for the archive, so a page is a seek and counts read an index.
+        _list_index("open_updated", OPEN, "updated_at", "id"),
+        _list_index("open_created", OPEN, "created_at", "id"),
+        _list_index("open_title", OPEN, "title", "id"),
+        _list_index("open_status_updated", OPEN, "status", "updated_at", "id"),
+        _list_index("open_outcome_updated", OPEN, "outcome", "updated_at", "id"),
+        _list_index("archived_updated_id", ARCHIVED, "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
