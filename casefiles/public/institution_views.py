@@ -11,8 +11,10 @@ from casefiles.authz import public
 from casefiles.cases.models import Case
 from casefiles.enums import Outcome
 from casefiles.extensions import db
+from casefiles.institutions.models import Institution
 from casefiles.public import queries
 from casefiles.public.campaign_views import _cached
+from casefiles.public.projection import public_institution
 from casefiles.public.views import locale
 
 bp = Blueprint("public_institutions", __name__)
@@ -23,7 +25,7 @@ def outcome_counts(institution_id: int) -> list[tuple[str, int]]:
     rows = dict(
         db.session.execute(
             select(Case.outcome, func.count())
-            .where(queries.published_clause(), Case.institution_id == institution_id)
+            .where(queries.published_clause(), queries.at_institution(institution_id))
             .group_by(Case.outcome)
         ).all()
     )
@@ -43,11 +45,12 @@ def institution(institution_id: int) -> ResponseReturnValue:
         page = queries.find_public_cases(
             filters, locale(), per_page=current_app.config.get("PUBLIC_CASES_PER_PAGE", 20)
         )
-        if not page.items or page.items[0].institution is None:
+        found = db.session.get(Institution, institution_id)
+        if not page.items or found is None:
             abort(404)
         return render_template(
             "public/institution.html",
-            institution=page.items[0].institution,
+            institution=public_institution(found, locale()),
             institution_id=institution_id,
             page=page,
             outcomes=outcome_counts(institution_id),

@@ -335,6 +335,18 @@ def _public_event(event: Any, locale: str) -> PublicEvent:
     )
 
 
+def public_institution(inst: Any, locale: str) -> PublicInstitution:
+    """What the public may know of an institution, in this language."""
+    with force_locale(locale):
+        return PublicInstitution(
+            name=pick(locale, inst.name, inst.name_fr)[0],
+            kind=inst.kind,
+            kind_label=InstitutionKind(inst.kind).label,
+            region=region_name(inst.region, locale),
+            country=inst.country,
+        )
+
+
 def public_case(case: Case, locale: str) -> PublicCase | None:
     """The public projection of a case in this language, or None when the case is not public."""
     if not is_public(case):
@@ -362,16 +374,7 @@ def project(
             for p in case.people
         )
         categories = tuple(dict.fromkeys(p.category for p in people))
-        institution = None
-        if case.institution is not None:
-            inst = case.institution
-            institution = PublicInstitution(
-                name=pick(locale, inst.name, inst.name_fr)[0],
-                kind=inst.kind,
-                kind_label=InstitutionKind(inst.kind).label,
-                region=region_name(inst.region, locale),
-                country=inst.country,
-            )
+        institution = public_institution(case.institution, locale) if case.institution is not None else None
         public_events = [e for e in case.events if e.is_public]
         public_events.sort(key=lambda e: (e.date, e.id))
         events = tuple(_public_event(e, locale) for e in public_events)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, text
+from sqlalchemy import and_, exists, func, or_, select, text, union
 from sqlalchemy.orm import selectinload
 
 from casefiles.caching import BoundedCache
@@ -124,7 +124,7 @@ def _filtered(filters: PublicFilters) -> Any:
     if filters.category:
         query = query.where(exists().where(Person.case_id == Case.id, Person.category == filters.category))
     if filters.institution:
-        query = query.where(Case.institution_id == filters.institution)
+        query = query.where(at_institution(filters.institution))
     if filters.region:
         query = query.where(
             exists().where(
@@ -205,11 +205,35 @@ def published_case_by_slug(slug: str) -> Case | None:
     return case if case is not None and is_public(case) else None
 
 
+def at_institution(institution_id: int) -> Any:
+    """A case is at an institution when it is its main one or the body of one of its public sanctions."""
+    from casefiles.cases.models import Sanction
+
+    return or_(
+        Case.institution_id == institution_id,
+        exists().where(
+            Sanction.case_id == Case.id, Sanction.is_public.is_(True), Sanction.institution_id == institution_id
+        ),
+    )
+
+
+def _public_institution_ids() -> Any:
+    """Institutions of published cases: each case's main one and the bodies of its public sanctions."""
+    from casefiles.cases.models import Sanction
+
+    return union(
+        select(Case.institution_id).where(published_clause()),
+        select(Sanction.institution_id)
+        .join(Case, Case.id == Sanction.case_id)
+        .where(published_clause(), Sanction.is_public.is_(True)),
+    )
+
+
 def filter_choices() -> dict[str, Any]:
     """Values offered in the filters: only those that occur among published cases."""
     institutions = db.session.execute(
         select(Institution.id, Institution.name)
-        .where(Institution.id.in_(select(Case.institution_id).where(published_clause())))
+        .where(Institution.id.in_(_public_institution_ids()))
         .order_by(Institution.name)
         .limit(500)
     ).all()

@@ -148,3 +148,23 @@ def test_french_public_brief_carries_the_french_sanction_and_speech(client, logi
     assert "Expulsée trois jours après le rassemblement." in text
     assert "Elle a qualifié le centre de détention de honte." in text
     assert "Deported three days" not in text and "a disgrace" not in text and "nobody may read" not in text
+
+
+def test_the_body_of_a_public_sanction_lists_the_case_and_a_private_ones_does_not(client, make_case, publish, staff):
+    from casefiles.institutions.models import Institution
+
+    case = _case(make_case, publish, staff)
+    services.add_sanction(
+        case, actor=staff, values={"type": "censure", "institution": "Fictive Party", "is_public": True}
+    )
+    services.add_sanction(case, actor=staff, values={"type": "removal", "institution": "Secret Committee"})
+    db.session.commit()
+    party = db.session.query(Institution).filter_by(name="Fictive Party").one()
+    secret = db.session.query(Institution).filter_by(name="Secret Committee").one()
+    page = client.get(f"/institutions/{party.id}", follow_redirects=True)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Fictive Party" in html and "Human-rights defender deported" in html
+    assert client.get(f"/institutions/{secret.id}", follow_redirects=True).status_code == 404
+    index = client.get("/cases", follow_redirects=True).get_data(as_text=True)
+    assert "Fictive Party" in index and "Secret Committee" not in index
