@@ -16,7 +16,26 @@ def _day(days_ago: int) -> date:
 
 def add_real_case_records(nurse: Any, professor: Any, student: Any, *, actor: Any) -> None:
     """Records that only real cases have: several bodies, harms from outside, proceedings, groups."""
-    services.update_sanction(nurse.sanctions[0], actor=actor, values={"outcome": "pending"})
+    services.update_sanction(
+        nurse.sanctions[0],
+        actor=actor,
+        values={
+            "outcome": "pending",
+            "public_description": "Suspended from her clinical placement while the college reviews her posts.",
+            "public_description_fr": "Suspendue de son stage clinique pendant que l’ordre examine ses publications.",
+            "is_public": True,
+        },
+    )
+    services.update_case(
+        nurse,
+        actor=actor,
+        changes={
+            "speech_public": "She described a six-hour wait in the emergency room on a social network. "
+            "*Demonstration record.*",
+            "speech_public_fr": "Elle a décrit une attente de six heures à l’urgence sur un réseau social. "
+            "*Enregistrement de démonstration.*",
+        },
+    )
     services.add_sanction(
         nurse,
         actor=actor,

@@ -168,3 +168,20 @@ def test_the_body_of_a_public_sanction_lists_the_case_and_a_private_ones_does_no
     assert client.get(f"/institutions/{secret.id}", follow_redirects=True).status_code == 404
     index = client.get("/cases", follow_redirects=True).get_data(as_text=True)
     assert "Fictive Party" in index and "Secret Committee" not in index
+
+
+def test_the_demo_shows_a_public_sanction_and_what_was_said_in_both_languages(app, client):
+    from sqlalchemy import select
+
+    from casefiles.cases.models import Case
+
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    nurse = db.session.scalars(
+        select(Case).where(Case.title == "Nurse suspended for a post about hospital wait times")
+    ).one()
+    html = client.get(f"/cases/{nurse.public_slug}", follow_redirects=True).get_data(as_text=True)
+    assert "Suspended from her clinical placement" in html and "six-hour wait" in html
+    client.get("/language/fr?next=/")
+    html = client.get(f"/cases/{nurse.public_slug}", follow_redirects=True).get_data(as_text=True)
+    assert "Suspendue de son stage clinique" in html and "attente de six heures" in html
