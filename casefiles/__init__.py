@@ -36,7 +36,6 @@ def create_app(config: str | type[Config] | None = None, overrides: dict[str, An
     if overrides:
         app.config.update(overrides)
     _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
-    _size_pool(app)
 
     from casefiles import web
     from casefiles.extensions import babel, csrf, db, login_manager, migrate
@@ -70,18 +69,6 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
 
 
-def _size_pool(app: Flask) -> None:
-    """The connection pool's size from DATABASE_POOL_SIZE / DATABASE_MAX_OVERFLOW (an in-memory SQLite database
-    has a single connection and no pool to size)."""
-    url = str(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url:
-        return
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options.setdefault("pool_size", int(app.config.get("DATABASE_POOL_SIZE", 20)))
-    options.setdefault("max_overflow", int(app.config.get("DATABASE_MAX_OVERFLOW", 10)))
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-
-
 def _ensure_sqlite_folder(url: str) -> None:
     """The embedded database's folder must exist before SQLite can create the file (the one I/O here)."""
     if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
@@ -98,7 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from casefiles.auth import links_views, twofactor_views  # noqa: F401 (their routes)
     from casefiles.auth import views as auth_views  # noqa: F401 (its routes)
     from casefiles.auth.blueprint import bp as auth_bp
-    from casefiles.cases import parts_views  # noqa: F401 (their routes)
+    from casefiles.cases import merge_views, parts_views  # noqa: F401 (their routes)
     from casefiles.cases import views as case_views  # noqa: F401 (its routes)
     from casefiles.cases.blueprint import bp as cases_bp
     from casefiles.institutions.views import bp as institutions_bp

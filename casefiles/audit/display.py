@@ -25,6 +25,9 @@ FIELD_LABELS: dict[str, Any] = {
     "sha256": _l("SHA-256 fingerprint"),
     "size": _l("Size"),
     "version": _l("Version"),
+    "merged_from": _l("Merged from"),
+    "merged_into": _l("Merged into"),
+    "moved": _l("Moved here"),
 }
 
 

@@ -49,6 +49,11 @@ def can_archive(user: Any, case: Case) -> bool:
     return has_role(user, Role.STAFF)
 
 
+def can_merge(user: Any) -> bool:
+    """Staff and admins merge a duplicate case into another (it spans two cases and their public pages)."""
+    return has_role(user, Role.STAFF)
+
+
 def can_delete(user: Any, case: Case) -> bool:
     """Only an administrator deletes a case for good."""
     return has_role(user, Role.ADMIN)

@@ -17,6 +17,8 @@ from casefiles.cases import policies, services
 from casefiles.cases.blueprint import bp, load_case
 from casefiles.cases.dashboard import dashboard_data
 from casefiles.cases.forms import AdminDeleteForm, CaseForm, ConfirmForm, NewCaseForm
+from casefiles.cases.merge_views import merge_context, notice_duplicates
+from casefiles.cases.merging import history_case_ids
 from casefiles.cases.queries import CaseFilters, find_cases
 from casefiles.documents.views import case_documents_context
 from casefiles.enums import NameConsent
@@ -75,6 +77,7 @@ def new() -> ResponseReturnValue:
             db.session.rollback()
             attach_error(form, error)
         else:
+            notice_duplicates(case)
             flash(_("Case %(ref)s opened.", ref=case.reference), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/new.html", form=form, can_assign=can_assign, institution_names=_institution_names())
@@ -97,6 +100,7 @@ def detail(case_id: int) -> ResponseReturnValue:
         can_review=can_publish(current_user),
         **case_campaign_context(case),
         **case_documents_context(case),
+        **merge_context(case),
         policies=policies,
         confirm_form=ConfirmForm(),
         NameConsent=NameConsent,
@@ -132,7 +136,8 @@ def edit(case_id: int) -> ResponseReturnValue:
 def history(case_id: int) -> ResponseReturnValue:
     """Who changed which field from what to what, and when."""
     case = load_case(case_id)
-    stmt = select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.id.desc())
+    # A case merged into this one brought its history along.
+    stmt = select(AuditEntry).where(AuditEntry.case_id.in_(history_case_ids(case))).order_by(AuditEntry.id.desc())
     page = paginate(stmt, page=request.args.get("page", 1, type=int) or 1, per_page=50, rows=scalar_rows)
     return render_template("cases/history.html", case=case, page=page)
 

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from casefiles.authz import public
 from casefiles.caching import BoundedCache
+from casefiles.cases.merging import public_redirect_slug
 from casefiles.cases.models import Case
 from casefiles.enums import Outcome, PersonCategory
 from casefiles.public import queries
@@ -82,6 +83,10 @@ def load_public_case(slug: str) -> tuple[Case, PublicCase]:
     """The published case and its projection, or the same 404 as for a case that never existed."""
     case = queries.published_case_by_slug(slug)
     if case is None:
+        moved = public_redirect_slug(slug)  # a published case merged into another, itself published
+        if moved is not None:
+            target = url_for(request.endpoint, **{**(request.view_args or {}), "slug": moved})
+            abort(Response(status=301, headers={"Location": target}))
         abort(404)
     projection = queries.cached_public_case(case, locale())
     if projection is None:
