@@ -85,6 +85,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CASEFILES_INSTANCE", None, bare_name_refused=False),  # read at import: the default database's folder
     Setting("SECRET_KEY", "SECRET_KEY"),
     Setting("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+    Setting("CASEFILES_DB_POOL_SIZE", "DATABASE_POOL_SIZE", _positive, "a whole number of connections"),
+    Setting("CASEFILES_DB_MAX_OVERFLOW", "DATABASE_MAX_OVERFLOW", _whole_number, "a whole number of connections"),
     Setting("REDIS_URL", "REDIS_URL"),
     Setting("CASEFILES_ORG_NAME", "ORGANIZATION_NAME"),
     Setting("CASEFILES_ORG_CONTACT", "ORGANIZATION_CONTACT"),
@@ -184,6 +186,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _sqlite_url(INSTANCE_DIR / "casefiles.db")
     # hide_parameters: database errors (and their logged tracebacks) never carry the values of private fields.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # Database connections kept per app process (plus overflow). Each request thread holds up to two (its session,
+    # and the public pages' change check, which keeps its own), so 8 threads need about 17 with the mail thread:
+    # SQLAlchemy's default 5 + 10 made the ninth request wait 30 s and fail under load.
+    DATABASE_POOL_SIZE = 20
+    DATABASE_MAX_OVERFLOW = 10
     INSTANCE_PATH = str(INSTANCE_DIR)
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "en"

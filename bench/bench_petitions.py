@@ -1,6 +1,6 @@
 """Petition signing under load: 200 supporters sign at once while the public pages take a surge.
 
-gunicorn (2 workers x 4 threads) on SQLite (or --database-url, e.g. PostgreSQL), a loopback SMTP server
+gunicorn (2 workers x 8 threads by default) on SQLite (or --database-url, e.g. PostgreSQL), a loopback SMTP server
 (aiosmtpd) receiving the confirmation emails, Debian's wrk on the public pages. In the same run:
   1. baseline: wrk on a case page alone;
   2. the same wrk while `--signers` supporters sign concurrently (each opens the form, waits the time trap, sends);
@@ -109,6 +109,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--cases", type=int, default=500)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-petitions-"))
@@ -128,12 +130,14 @@ def main() -> int:
         "CASEFILES_PETITION_LIMIT_PER_ADDRESS": f"{args.signers * 10} per hour",  # every signer is on loopback
         "CASEFILES_PETITION_MIN_SECONDS": str(MIN_SECONDS),
     }
-    gunicorn = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "--log-level", "warning"]
+    gunicorn = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", str(args.threads)]
+    gunicorn += ["--log-level", "warning"]
     server = subprocess.Popen([*gunicorn, "-b", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     case_url = f"{base}/cases/{slugs[0]}"
     try:
         wait_for(case_url)
+        case_url = requests.get(case_url, timeout=30).url  # public pages may live under a language prefix
         baseline = wrk(case_url, args.duration, args.connections)
         emails = [f"signer{i}@example.org" for i in range(args.signers)]
         loaded: dict[str, dict[str, float]] = {}

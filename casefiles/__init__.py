@@ -36,6 +36,7 @@ def create_app(config: str | type[Config] | None = None, overrides: dict[str, An
     if overrides:
         app.config.update(overrides)
     _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
+    _size_pool(app)
 
     from casefiles import web
     from casefiles.extensions import babel, csrf, db, login_manager, migrate
@@ -67,6 +68,18 @@ def _trust_proxies(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+
+
+def _size_pool(app: Flask) -> None:
+    """The connection pool's size from DATABASE_POOL_SIZE / DATABASE_MAX_OVERFLOW (an in-memory SQLite database
+    has a single connection and no pool to size)."""
+    url = str(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url:
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_size", int(app.config.get("DATABASE_POOL_SIZE", 20)))
+    options.setdefault("max_overflow", int(app.config.get("DATABASE_MAX_OVERFLOW", 10)))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _ensure_sqlite_folder(url: str) -> None:

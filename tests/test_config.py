@@ -178,6 +178,8 @@ def test_the_documented_names_are_the_settings() -> None:
 SAMPLE_VALUES = {
     "SECRET_KEY": "k" * 40,
     "DATABASE_URL": "sqlite:///{tmp}/from-env.db",
+    "CASEFILES_DB_POOL_SIZE": "12",
+    "CASEFILES_DB_MAX_OVERFLOW": "3",
     "REDIS_URL": "redis://127.0.0.1:6390/2",
     "CASEFILES_ORG_NAME": "Fictional Liberties Union",
     "CASEFILES_ORG_CONTACT": "help@example.org",
@@ -228,6 +230,8 @@ def test_every_setting_reaches_the_app(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/from-env.db"
     assert app.config["MAX_CONTENT_LENGTH"] == 7 * 1024 * 1024
     assert app.config["MAIL_USE_TLS"] is True and app.config["MAIL_PORT"] == 587
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 12  # 8 threads per worker need ~17 connections
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["max_overflow"] == 3
     storage = build_storage(app)  # STORAGE_BACKEND=s3 in the environment is no longer silently ignored
     assert isinstance(storage, S3Storage) and storage.bucket == "fictional-bucket" and storage.prefix == "docs/"
 
