@@ -141,6 +141,9 @@ def _register_blueprints(app: Flask) -> None:
     from casefiles.documents.views import bp as documents_bp
 
     app.register_blueprint(documents_bp)  # its routes carry their own /staff/... and public /documents/... paths
+    from casefiles.evidence.views import bp as evidence_bp
+
+    app.register_blueprint(evidence_bp, url_prefix="/staff")
 
 
 def _register_cli(app: Flask) -> None:

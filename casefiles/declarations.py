@@ -9,3 +9,4 @@ from casefiles.organizations.records import ORGANIZATION  # noqa: F401
 from casefiles.campaigns.records import CAMPAIGN, SNAPSHOT  # noqa: F401
 from casefiles.letters.records import LETTER, SIGNATORY  # noqa: F401
 from casefiles.documents.records import DOCUMENT  # noqa: F401
+from casefiles.evidence.records import EVIDENCE  # noqa: F401

@@ -21,6 +21,7 @@ from casefiles.people.models import Person
 from casefiles.letters.models import Letter, LetterSignatory  # noqa: F401 (also loads campaigns, organizations)
 from casefiles.public.models import CaseCorrection  # noqa: F401
 from casefiles.documents.models import Document, DocumentVersion  # noqa: F401
+from casefiles.evidence.models import Evidence  # noqa: F401
 from casefiles.records.models import PendingRevision  # noqa: F401
 from casefiles.mail.models import OutboxMessage  # noqa: F401
 from casefiles.petitions.models import PetitionSignature  # noqa: F401

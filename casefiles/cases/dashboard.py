@@ -49,7 +49,10 @@ def dashboard_data(user: Any, today: date | None = None) -> dict[str, Any]:
     deadlines = db.session.scalars(
         deadlines_stmt.options(selectinload(Task.case), selectinload(Task.owner)).order_by(Task.due_date).limit(50)
     ).all()
+    from casefiles.intake.services import dashboard_requests
+
     return {
+        "help_requests": dashboard_requests(user, today),
         "mine": mine,
         "by_status": counts_by(user, Case.status, CaseStatus),
         "by_outcome": counts_by(user, Case.outcome, Outcome),

@@ -49,6 +49,10 @@ def _note_files_of_deleted_cases(session: Session, flush_context: Any, instances
     doomed = session.info.setdefault(_DOOMED, [])
     for version in rows:
         doomed.extend(key for key, _ in version.stored_files())
+    from casefiles.evidence.models import Evidence
+
+    for evidence in session.execute(select(Evidence).where(Evidence.case_id.in_(case_ids))).scalars():
+        doomed.extend(key for key, _ in evidence.stored_files())
 
 
 @event.listens_for(Session, "after_commit")
@@ -420,6 +424,12 @@ def check_storage(storage: Storage | None = None) -> StorageReport:
         label = f"document {version.document_id} version {version.number}"
         for key, sha in version.stored_files():
             expected[key] = (sha, label)
+    from casefiles.evidence.models import Evidence
+
+    names = ("captured bytes", "WARC record", "text rendering")
+    for evidence in db.session.scalars(select(Evidence).where(Evidence.body_key.is_not(None)).order_by(Evidence.id)):
+        for (key, sha), name in zip(evidence.stored_files(), names, strict=False):
+            expected[key] = (sha, f"evidence {evidence.id} {name}")
     present = set(storage.keys())
     for key, (sha, label) in expected.items():
         if key not in present:

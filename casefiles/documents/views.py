@@ -60,6 +60,12 @@ def _files(field_name: str) -> list[tuple[str | None, Any]]:
     return [(f.filename, f.stream) for f in request.files.getlist(field_name) if f and (f.filename or f.stream)]
 
 
+def _evidence_context(document: Document) -> dict[str, Any]:
+    from casefiles.evidence.views import document_evidence_context
+
+    return document_evidence_context(document)
+
+
 def _load(document_id: int) -> Document:
     document = get_or_404(Document, document_id)
     require(policies.can_view(current_user, document))
@@ -112,6 +118,7 @@ def detail(document_id: int) -> ResponseReturnValue:
         confirm_form=ConfirmForm(),
         can_edit=policies.can_edit(current_user, document),
         can_publish=policies.can_publish(current_user, document),
+        **_evidence_context(document),
     )
 
 
@@ -180,6 +187,7 @@ def new_version(document_id: int) -> ResponseReturnValue:
             confirm_form=ConfirmForm(),
             can_edit=True,
             can_publish=policies.can_publish(current_user, document),
+            **_evidence_context(document),
         ),
         422,
     )
@@ -268,5 +276,11 @@ def public_download(token: str) -> ResponseReturnValue:
 
 
 def case_documents_context(case: Any) -> dict[str, Any]:
-    """What the case page shows of documents: the list, and whether this user may add one."""
-    return {"documents": services.case_documents(case), "can_upload": policies.can_upload(current_user, case)}
+    """What the case page shows of documents: the list, whether this user may add one, and the evidence."""
+    from casefiles.evidence.views import case_evidence_context
+
+    return {
+        "documents": services.case_documents(case),
+        "can_upload": policies.can_upload(current_user, case),
+        **case_evidence_context(case),
+    }

@@ -57,7 +57,7 @@ def _email(message: OutboxMessage) -> EmailMessage:
     config = current_app.config
     email = EmailMessage()
     email["From"] = config.get("MAIL_DEFAULT_SENDER") or f"no-reply@{config.get('MAIL_SERVER') or 'localhost'}"
-    email["To"] = message.to_address
+    email["To"] = recipient(message)
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@casefiles>"
     for name, value in (message.headers or {}).items():
@@ -66,6 +66,14 @@ def _email(message: OutboxMessage) -> EmailMessage:
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html")
     return email
+
+
+def recipient(message: OutboxMessage) -> str:
+    """The address a message goes to. A confidential message (a help request's) keeps its address sealed with the
+    intake key, opened only here, at sending."""
+    from casefiles.intake.crypto import open_address
+
+    return open_address(message.to_address)
 
 
 def _smtp() -> smtplib.SMTP:
@@ -145,6 +153,8 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
                 smtp = _close(smtp)
                 message.attempts += 1
                 message.last_error = f"{type(error).__name__}: {error}"[:500]
+                if message.to_address.startswith("sealed:"):  # an SMTP refusal quotes the address it refused
+                    message.last_error = message.last_error.replace(recipient(message), "(sealed address)")
                 message.claimed_at = None
                 if isinstance(error, smtplib.SMTPRecipientsRefused) or message.attempts >= max_attempts:
                     message.status = FAILED

@@ -41,6 +41,7 @@ SECRET_COLUMNS = {
 # Columns naming a stored file, with the column holding its SHA-256; the files travel in the archive.
 FILE_COLUMNS = {
     "document_versions": {"storage_key": "sha256", "preview_key": "preview_sha256", "public_key": "public_sha256"},
+    "evidence": {"body_key": "sha256", "warc_key": "warc_sha256", "text_key": "text_sha256"},
 }
 # Tables a fresh installation may already have rows in (the administrator who loads the export, their sign-in's
 # audit entries, settings): an export still loads; accounts are matched by email, audit entries appended.
