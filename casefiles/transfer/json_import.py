@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, Table, func, select, text
+from sqlalchemy import Integer, Table, bindparam, func, select, text
 
 from casefiles.audit.services import record
 from casefiles.extensions import db
@@ -265,8 +265,17 @@ def _load(archive: zipfile.ZipFile, manifest: dict, document: dict, actor: Any, 
                     row[column] = users.get(row[column])
         if name in plan.MAY_HOLD_ROWS and rows and db.session.scalar(select(func.count()).select_from(table)):
             rows = _merge_into(table, rows)
+        later = _self_references(table, rows)
         for start in range(0, len(rows), BATCH):
             db.session.execute(table.insert(), rows[start : start + BATCH])
+        for column, pairs in later.items():
+            # A row may point at a row of its own table loaded after it: the pointer is set once all are in.
+            db.session.execute(
+                table.update()
+                .where(table.c.id == bindparam("_row"))
+                .values({column: bindparam("_target"), **_unchanged_stamps(table)}),
+                [{"_row": row_id, "_target": target} for row_id, target in pairs],
+            )
         _reset_sequence(table)
         counts[name] = len(tables[name])
     db.session.flush()
@@ -283,6 +292,23 @@ def _load(archive: zipfile.ZipFile, manifest: dict, document: dict, actor: Any, 
     )
     db.session.flush()
     return counts
+
+
+def _self_references(table: Table, rows: list[dict[str, Any]]) -> dict[str, list[tuple[Any, Any]]]:
+    """Take out of the rows every value of a column that refers to the same table (set after the insert)."""
+    columns = [c.name for c in table.columns if any(fk.column.table is table for fk in c.foreign_keys)]
+    later: dict[str, list[tuple[Any, Any]]] = {}
+    for column in columns:
+        for row in rows:
+            if row.get(column) is not None:
+                later.setdefault(column, []).append((row["id"], row[column]))
+                row[column] = None
+    return later
+
+
+def _unchanged_stamps(table: Table) -> dict[str, Any]:
+    """Columns stamped on every update (updated_at) keep their loaded value."""
+    return {c.name: c for c in table.columns if c.onupdate is not None}
 
 
 def _merge_into(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
