@@ -10,12 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from casefiles.cases.models import Case, Sanction, Tag, case_assignments, case_tags
 from casefiles.cases.policies import visible_cases_filter
-from casefiles.enums import CaseStatus, Outcome, PersonCategory
+from casefiles.enums import CaseStatus, Outcome, PersonCategory, Priority
 from casefiles.extensions import db
 from casefiles.fulltext import engine as fulltext
 from casefiles.fulltext.terms import parse
 from casefiles.institutions.models import Institution
-from casefiles.pagination import Page, paginate, scalar_rows
+from casefiles.pagination import Page, in_order, paginate_keys
 from casefiles.people.models import Person
 
 SORTS = {
@@ -43,6 +43,9 @@ class CaseFilters:
     archived: bool = False
     sort: str = "updated"
     page: int = 1
+    priority: str = ""
+    # "overdue", or a number of days ahead (DUE_WINDOWS): cases with an open deadline then.
+    due: str = ""
 
     @classmethod
     def from_args(cls, args: Any) -> CaseFilters:
@@ -67,6 +70,8 @@ class CaseFilters:
             archived=args.get("archived") in ("1", "on", "true"),
             sort=_sort(args),
             page=_int("page") or 1,
+            priority=args.get("priority", "") if Priority.coerce(args.get("priority")) else "",
+            due=args.get("due", "") if args.get("due") in DUE_CHOICES else "",
         )
         return filters
 
@@ -88,6 +93,8 @@ class CaseFilters:
             "archived": "1" if self.archived else "",
             "sort": self.sort if self.sort != self.default_sort else "",
             "page": self.page if self.page > 1 else "",
+            "priority": self.priority,
+            "due": self.due,
         }
         args.update(overrides)
         return {k: v for k, v in args.items() if v not in ("", None)}
@@ -105,8 +112,29 @@ class CaseFilters:
                 self.tag,
                 self.mine,
                 self.archived,
+                self.priority,
+                self.due,
             ]
         )
+
+
+# Deadline filters of the list (the dashboard's windows and its overdue list link to them).
+DUE_WINDOWS = (7, 14, 30, 90)
+DUE_CHOICES = ("overdue", *(str(days) for days in DUE_WINDOWS))
+
+
+def _due_clause(due: str) -> Any:
+    """Cases with an open deadline already missed (on a case still open), or due within so many days."""
+    from datetime import date, timedelta
+
+    from casefiles.cases.models import Task
+
+    today = date.today()
+    open_tasks = select(Task.case_id).where(Task.done.is_(False))
+    if due == "overdue":
+        settled = (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value)
+        return Case.id.in_(open_tasks.where(Task.due_date < today)) & Case.status.not_in(settled)
+    return Case.id.in_(open_tasks.where(Task.due_date >= today, Task.due_date <= today + timedelta(days=int(due))))
 
 
 def _sort(args: Any) -> str:
@@ -155,6 +183,10 @@ def filtered_cases(user: Any, filters: CaseFilters, *, for_count: bool = False) 
         )
     if filters.mine:
         stmt = stmt.where(Case.id.in_(select(case_assignments.c.case_id).where(case_assignments.c.user_id == user.id)))
+    if filters.priority:
+        stmt = stmt.where(Case.priority == filters.priority)
+    if filters.due:
+        stmt = stmt.where(_due_clause(filters.due))
     query = parse(filters.q)
     if query:
         stmt = stmt.where(Case.id.in_(fulltext.matching_case_ids(query)))
@@ -167,23 +199,31 @@ def find_cases(user: Any, filters: CaseFilters, per_page: int = 25) -> Page:
     query = parse(filters.q)
     if query:
         return _find_by_words(user, filters, query, per_page)
-    stmt = filtered_cases(user, filters).order_by(*SORTS.get(filters.sort, SORTS["updated"]))
-    stmt = stmt.options(selectinload(Case.people), selectinload(Case.tags))
-    counted = filtered_cases(user, filters, for_count=True)
-    return paginate(stmt, page=filters.page, per_page=per_page, count=counted, rows=scalar_rows)
+    # The page's ids come from the partial index of its order (no row of an earlier page is fetched), then the
+    # page's 25 cases are loaded: a deep page costs what the first costs.
+    keys = filtered_cases(user, filters).with_only_columns(Case.id)
+    keys = keys.order_by(*SORTS.get(filters.sort, SORTS["updated"]))
+    counted = filtered_cases(user, filters, for_count=True).with_only_columns(Case.id)
+    return paginate_keys(keys, page=filters.page, per_page=per_page, count=counted, load=load_listed_cases)
+
+
+def load_listed_cases(ids: list[int]) -> list[Case]:
+    """These cases, in this order, with what the list shows of them (people, tags, institution)."""
+    stmt = select(Case).where(Case.id.in_(ids)).options(selectinload(Case.people), selectinload(Case.tags))
+    return in_order(db.session.scalars(stmt).unique().all(), ids, key=lambda case: case.id)
 
 
 def _find_by_words(user: Any, filters: CaseFilters, query: Any, per_page: int) -> Page:
-    """Searching: the engine is asked once; the page and the number of matches come from the same query."""
+    """Searching: the engine is asked once; the page's ids, their order and the number of matches come from one
+    narrow query (ids and scores only), then the page's cases are loaded."""
     matches = fulltext.case_matches(query)
-    stmt = filtered_cases(user, CaseFilters(**{**filters.__dict__, "q": ""}))
+    stmt = filtered_cases(user, CaseFilters(**{**filters.__dict__, "q": ""})).with_only_columns(Case.id)
     stmt = stmt.join(matches, matches.c.case_id == Case.id)
     if filters.sort == RELEVANCE:
         stmt = stmt.order_by(matches.c.score, Case.id.desc())
     else:
         stmt = stmt.order_by(*SORTS.get(filters.sort, SORTS["updated"]))
     stmt = stmt.add_columns(func.count().over().label("total"))
-    stmt = stmt.options(selectinload(Case.people), selectinload(Case.tags))
     number = max(1, int(filters.page or 1))
     rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
     if not rows and number > 1:  # past the end: the last page, as everywhere else
@@ -191,7 +231,7 @@ def _find_by_words(user: Any, filters: CaseFilters, query: Any, per_page: int) -
         number = max(1, -(-total // per_page))
         rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
     total = rows[0].total if rows else 0
-    cases = [row[0] for row in rows]
+    cases = load_listed_cases([row[0] for row in rows])
     attach_search_hits(cases, query)
     return Page(items=cases, total=total, page=number, per_page=per_page)
 
