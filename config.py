@@ -47,6 +47,15 @@ def _megabytes(value: str) -> int:
     return _positive(value) * 1024 * 1024
 
 
+def _fernet_keys(value: str) -> str:
+    import re
+
+    keys = [k for k in re.split(r"[,\s]+", value) if k]
+    if not keys or not all(re.fullmatch(r"[A-Za-z0-9_-]{43}=", k) for k in keys):
+        raise ValueError
+    return ",".join(keys)
+
+
 def _yes_no(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in {"1", "true", "yes", "on"}:
@@ -110,6 +119,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CASEFILES_MAIL_MAX_ATTEMPTS", "MAIL_MAX_ATTEMPTS", _positive, "a whole number of attempts"),
     Setting("CASEFILES_PETITION_LIMIT_PER_ADDRESS", "PETITION_LIMIT_PER_ADDRESS"),
     Setting("CASEFILES_PETITION_MIN_SECONDS", "PETITION_MIN_SECONDS", _whole_number, "a whole number of seconds"),
+    Setting("CASEFILES_INTAKE_KEYS", "INTAKE_KEYS", _fernet_keys, "Fernet keys (44 characters each), commas between"),
+    Setting("CASEFILES_INTAKE_KEY_FILE", "INTAKE_KEY_FILE"),
+    Setting("CASEFILES_INTAKE_RETENTION_DAYS", "INTAKE_RETENTION_DAYS", _positive, "a whole number of days"),
+    Setting("CASEFILES_INTAKE_LIMIT_PER_ADDRESS", "INTAKE_LIMIT_PER_ADDRESS"),
+    Setting("CASEFILES_INTAKE_MIN_SECONDS", "INTAKE_MIN_SECONDS", _whole_number, "a whole number of seconds"),
     Setting("CASEFILES_BRIEF_WORKERS", "BRIEF_WORKERS", _positive, "a whole number of threads"),
     Setting("CASEFILES_BRIEF_STORAGE", "BRIEF_STORAGE"),
     Setting("CASEFILES_BRIEF_TIMEOUT_SECONDS", "BRIEF_TIMEOUT_SECONDS", _positive, "a whole number of seconds"),
@@ -209,6 +223,10 @@ class Config:
     SESSION_IDLE_TIMEOUT = timedelta(hours=2)
     PREFERRED_URL_SCHEME = "http"
     HSTS = False
+    # Help requests: sealed with keys kept outside the database (casefiles/intake/crypto.py). Outside production a
+    # missing key file is created on first use; production needs `flask intake new-key` or CASEFILES_INTAKE_KEYS.
+    INTAKE_CREATE_KEY = True
+    INTAKE_RETENTION_DAYS = 90
     TESTING = False
     DEBUG = False
 
@@ -230,6 +248,7 @@ class TestingConfig(Config):
     READS_ENVIRONMENT = False
     TESTING = True
     SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - test fixture, never deployed
+    INTAKE_KEYS = "-l32_gZnYKFgxJP7EGsYW9viXrTsmxCvQTQbIEbHoe8="  # test fixture, never deployed: shared by every test app
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
 
@@ -242,6 +261,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-session"
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
+    INTAKE_CREATE_KEY = False
 
     @classmethod
     def validate(cls) -> None:

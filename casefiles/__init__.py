@@ -141,6 +141,9 @@ def _register_blueprints(app: Flask) -> None:
     from casefiles.documents.views import bp as documents_bp
 
     app.register_blueprint(documents_bp)  # its routes carry their own /staff/... and public /documents/... paths
+    from casefiles.intake.views import bp as intake_bp
+
+    app.register_blueprint(intake_bp)  # public /help and the staff queue under /staff/intake
     from casefiles.evidence.views import bp as evidence_bp
 
     app.register_blueprint(evidence_bp, url_prefix="/staff")
@@ -172,3 +175,6 @@ def _register_cli(app: Flask) -> None:
     from casefiles.fulltext.cli import search_cli
 
     app.cli.add_command(search_cli)
+    from casefiles.intake.cli import intake_cli
+
+    app.cli.add_command(intake_cli)

@@ -25,6 +25,7 @@ from casefiles.evidence.models import Evidence  # noqa: F401
 from casefiles.records.models import PendingRevision  # noqa: F401
 from casefiles.mail.models import OutboxMessage  # noqa: F401
 from casefiles.petitions.models import PetitionSignature  # noqa: F401
+from casefiles.intake.models import Submission, SubmissionFile  # noqa: F401
 from casefiles.fulltext.models import SearchEntry  # noqa: F401
 import casefiles.declarations  # noqa: F401,E402 (every record type declared, with its model)
 

@@ -25,6 +25,9 @@ SECRET_TABLES = {
     "account_links": "one-time invitation and password-reset links",
     "login_throttle": "counters of failed sign-ins",
     "outbox_messages": "outgoing mail of the running site (confirmation and unsubscribe links)",
+    # Sealed with the site's own intake key, useless elsewhere; the database backup carries them.
+    "intake_submissions": "confidential help requests (encrypted with the intake key)",
+    "intake_files": "the help requests' evidence files (encrypted with the intake key)",
 }
 # Tables computed from others: rebuilt after a restore (search words) or made again on request (dossiers).
 DERIVED_TABLES = {
