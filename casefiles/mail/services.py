@@ -76,14 +76,6 @@ def recipient(message: OutboxMessage) -> str:
     return open_address(message.to_address)
 
 
-def recipient(message: OutboxMessage) -> str:
-    """The address a message goes to. A confidential message (a help request's) keeps its address sealed with the
-    intake key, opened only here, at sending."""
-    from casefiles.intake.crypto import open_address
-
-    return open_address(message.to_address)
-
-
 def _smtp() -> smtplib.SMTP:
     config = current_app.config
     smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=15)
@@ -161,8 +153,6 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
                 smtp = _close(smtp)
                 message.attempts += 1
                 message.last_error = f"{type(error).__name__}: {error}"[:500]
-                if message.to_address.startswith("sealed:"):  # an SMTP refusal quotes the address it refused
-                    message.last_error = message.last_error.replace(recipient(message), "(sealed address)")
                 if message.to_address.startswith("sealed:"):  # an SMTP refusal quotes the address it refused
                     message.last_error = message.last_error.replace(recipient(message), "(sealed address)")
                 message.claimed_at = None
