@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
@@ -69,6 +71,12 @@ def publish(case_id: int) -> ResponseReturnValue:
     )
 
 
+# The ids and the section labels of the public page: two previews on one page would repeat them (duplicate ids,
+# and landmarks of one name); inside a preview its sections are plain sections. Typed text cannot match: autoescape
+# writes its quotes as &#34;.
+_PREVIEW_IDS = re.compile(r' (?:id|aria-labelledby)="[^"]*"')
+
+
 def _previews(case: Case) -> dict[str, Markup]:
     """Each language's preview rendered wholly in that language: its labels and dates as well as its text."""
     previews = {}
@@ -76,7 +84,8 @@ def _previews(case: Case) -> dict[str, Markup]:
         with force_locale(locale):
             public = project(case, locale, slug=case.public_slug or "preview")
             # Template output, escaped by Jinja's autoescape like any page: nothing typed is marked safe here.
-            previews[locale] = Markup(render_template("public/staff/_preview.html", c=public))  # noqa: S704
+            html = _PREVIEW_IDS.sub("", render_template("public/staff/_preview.html", c=public))
+            previews[locale] = Markup(html)  # noqa: S704
     return previews
 
 
