@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, g, request_started
 
 from casefiles.security import (
+    csrf_field,
     models,  # noqa: F401  (the login_throttle table belongs to the metadata)
     throttle,
 )
@@ -22,4 +23,5 @@ def _forget_cached_user(sender: Flask, **_extra: object) -> None:
 def init_app(app: Flask) -> None:
     """Bind the throttle to the app and reset the cached user at each request."""
     throttle.init_app(app)
+    csrf_field.install()
     request_started.connect(_forget_cached_user, app)
