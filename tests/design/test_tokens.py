@@ -16,7 +16,8 @@ CSS = (CSS_DIR / "casefiles.css").read_text(encoding="utf-8")
 PAIRS = [
     ("ink", "bg"), ("ink", "panel"), ("muted", "bg"), ("muted", "panel"),
     ("accent", "bg"), ("accent", "panel"), ("accent", "accent-tint"), ("accent-dark", "accent-tint"),
-    ("on-dark", "ink"), ("on-dark", "accent"), ("on-dark", "accent-dark"), ("on-dark", "danger"), ("on-dark", "danger-dark"),
+    ("on-dark", "ink"), ("on-dark", "accent"), ("on-dark", "accent-dark"),
+    ("on-dark", "danger"), ("on-dark", "danger-dark"),
     ("danger", "bg"), ("danger", "danger-tint"), ("danger-dark", "danger-tint"),
     ("ok", "bg"), ("ok-dark", "ok-tint"), ("warn", "bg"), ("warn-dark", "warn-tint"),
     ("info-dark", "info-tint"), ("violet-dark", "violet-tint"), ("grey-dark", "grey-tint"),
