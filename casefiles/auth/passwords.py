@@ -35,8 +35,11 @@ def needs_rehash(stored_hash: str) -> bool:
         return True
 
 
-# A dummy hash so that checking an unknown account costs the same time as a known one.
-DUMMY_HASH = _hasher.hash("casefiles-timing-equaliser")
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """A hash to check when the account is unknown, so that it costs the same time as a known one. Made on first
+    use, not at import: hashing takes argon2's memory, which a web worker should not hold from its start."""
+    return _hasher.hash("casefiles-timing-equaliser")
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from casefiles.audit.services import record
 from casefiles.auth.models import AccountLink, Setting, User
 from casefiles.auth.passwords import (
-    DUMMY_HASH,
+    dummy_hash,
     hash_password,
     needs_rehash,
     password_problem,
@@ -78,7 +78,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None; the work is the same for unknown accounts."""
     user = find_user_by_email(email or "")
     if user is None:
-        verify_password(DUMMY_HASH, password or "")
+        verify_password(dummy_hash(), password or "")
         return None
     if not verify_password(user.password_hash, password or "") or not user.is_active:
         return None

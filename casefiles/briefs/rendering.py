@@ -18,10 +18,10 @@ import re
 import resource
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
-
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSET_DIR = Path(__file__).resolve().parent.parent / "static" / "pdf"
 ASSET_SCHEME = "casefiles-pdf"
@@ -48,22 +48,36 @@ class RenderError(Exception):
         self.detail = detail
 
 
-class LockedURLFetcher(URLFetcher):
-    """Serves bundled assets and data: URLs; refuses everything else without opening a connection."""
+@lru_cache(maxsize=1)
+def _locked_fetcher_class() -> type:
+    """The fetcher class, made on first use: WeasyPrint is imported when a PDF is rendered, never when a web
+    worker starts."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols={"data", ASSET_SCHEME}, allow_redirects=False, fail_on_errors=False)
-        self.refused: list[str] = []
+    class LockedURLFetcher(URLFetcher):
+        """Serves bundled assets and data: URLs; refuses everything else without opening a connection."""
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        """Return the bundled file or the data: payload; raise ValueError for anything else."""
-        if url.startswith("data:"):
-            return _data_url(url)
-        path = bundled_asset(url)
-        if path is None:
-            self.refused.append(url[:200])
-            raise ValueError(f"Refused by the locked URL fetcher: {url[:200]}")
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": MEDIA_TYPES.get(path.suffix, "")})
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data", ASSET_SCHEME}, allow_redirects=False, fail_on_errors=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            """Return the bundled file or the data: payload; raise ValueError for anything else."""
+            if url.startswith("data:"):
+                return _data_url(url)
+            path = bundled_asset(url)
+            if path is None:
+                self.refused.append(url[:200])
+                raise ValueError(f"Refused by the locked URL fetcher: {url[:200]}")
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": MEDIA_TYPES.get(path.suffix, "")})
+
+    return LockedURLFetcher
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LockedURLFetcher":
+        return _locked_fetcher_class()
+    raise AttributeError(name)
 
 
 def bundled_asset(url: str) -> Path | None:
@@ -88,7 +102,9 @@ def bundled_asset(url: str) -> Path | None:
 _DATA_RE = re.compile(r"^data:([^,;]*)((?:;[^,;]*)*?)(;base64)?,(.*)$", re.DOTALL)
 
 
-def _data_url(url: str) -> URLFetcherResponse:
+def _data_url(url: str) -> Any:
+    from weasyprint.urls import URLFetcherResponse
+
     match = _DATA_RE.match(url)
     if not match:
         raise ValueError("Malformed data: URL")
@@ -144,7 +160,7 @@ def render_pdf_inline(html: str) -> bytes:
     from weasyprint import HTML
 
     _tag_languages()
-    fetcher = LockedURLFetcher()
+    fetcher = _locked_fetcher_class()()
     document = HTML(string=html, url_fetcher=fetcher)
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, uncompressed_pdf=False)
 

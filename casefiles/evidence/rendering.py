@@ -16,9 +16,8 @@ import resource
 import time
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
-
-from weasyprint.urls import URLFetcher
 
 MAX_TEXT_CHARS = 500_000
 _SKIPPED = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object"}
@@ -59,16 +58,24 @@ class RenderFailed(Exception):
         self.reason = reason
 
 
-class RefuseEverything(URLFetcher):
-    """WeasyPrint's URL fetcher for captured pages: every request is refused before anything is opened."""
+@lru_cache(maxsize=1)
+def _refusing_fetcher_class() -> type:
+    """The fetcher class, made on first use: WeasyPrint is imported when a capture is typeset, never when a web
+    worker starts."""
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=set(), allow_redirects=False, fail_on_errors=False)
-        self.refused: list[str] = []
+    class RefuseEverything(URLFetcher):
+        """WeasyPrint's URL fetcher for captured pages: every request is refused before anything is opened."""
 
-    def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201 - never returns
-        self.refused.append(url[:200])
-        raise ValueError(f"Refused: a captured page loads nothing ({url[:200]})")
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=set(), allow_redirects=False, fail_on_errors=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201 - never returns
+            self.refused.append(url[:200])
+            raise ValueError(f"Refused: a captured page loads nothing ({url[:200]})")
+
+    return RefuseEverything
 
 
 def decoded_body(body: bytes, content_encoding: str, limit: int) -> bytes:
@@ -175,7 +182,7 @@ def render_inline(markup: str, base_url: str, footer: str) -> bytes:
     """Typeset the captured page in this process (the child calls this)."""
     from weasyprint import CSS, HTML
 
-    fetcher = RefuseEverything()
+    fetcher = _refusing_fetcher_class()()
     document = HTML(string=markup, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[CSS(string=footer_css(footer), url_fetcher=fetcher)])
 
