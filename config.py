@@ -47,6 +47,17 @@ def _megabytes(value: str) -> int:
     return _positive(value) * 1024 * 1024
 
 
+def _time_zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError from None
+    return name
+
+
 def _fernet_keys(value: str) -> str:
     import re
 
@@ -100,6 +111,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CASEFILES_ORG_NAME", "ORGANIZATION_NAME"),
     Setting("CASEFILES_ORG_CONTACT", "ORGANIZATION_CONTACT"),
     Setting("CASEFILES_ORG_LOGO", "ORGANIZATION_LOGO"),
+    Setting("CASEFILES_TIME_ZONE", "BABEL_DEFAULT_TIMEZONE", _time_zone, "a time zone name such as America/Toronto"),
     Setting("CASEFILES_MAX_UPLOAD_MB", "MAX_CONTENT_LENGTH", _megabytes, "a whole number of megabytes"),
     Setting("CASEFILES_TRUSTED_PROXIES", "TRUSTED_PROXIES", _whole_number, "the number of proxies in front, e.g. 1"),
     Setting("CASEFILES_BASE_URL", "BASE_URL"),

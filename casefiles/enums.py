@@ -274,7 +274,7 @@ LABELS: dict[enum.Enum, object] = {
     EventKind.REINSTATEMENT: _l("Reinstatement"),
     EventKind.LAWSUIT: _l("Lawsuit"),
     EventKind.MEDIA: _l("Media coverage"),
-    EventKind.STATEMENT: _l("Statement"),
+    EventKind.STATEMENT: _l("Public statement"),
     EventKind.OTHER: _l("Other"),
     DatePrecision.DAY: _l("Exact day"),
     DatePrecision.MONTH: _l("Month only"),

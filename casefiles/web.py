@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -17,20 +17,20 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, refresh
+from flask_babel import format_decimal, get_locale, refresh
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from casefiles import enums
+from casefiles import dates, enums
 from casefiles.audit.display import brief_line, display_value, field_label
 from casefiles.auth import policies as auth_policies
 from casefiles.authz import Role, can_publish, deny_by_default, has_role, public
 from casefiles.briefs import policies as brief_policies
 from casefiles.campaigns import policies as campaign_policies
-from casefiles.dates import PartialDate
+from casefiles.dates import format_day
 from casefiles.forms_common import guard_text_fields
 from casefiles.institutions import policies as institution_policies
 from casefiles.markdown import render_markdown
@@ -219,7 +219,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, _internal_error)
 
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["date"] = display_date
+    dates.init_app(app)
     app.jinja_env.filters["number"] = lambda n: format_decimal(n or 0)
     app.jinja_env.globals.update(
         enums=enums,
@@ -227,7 +227,7 @@ def init_app(app: Flask) -> None:
         has_role=has_role,
         may=may,
         current_locale=lambda: str(get_locale() or "en"),
-        today=lambda: date.today(),
+        today=lambda: dates.local_day(datetime.now(UTC)),
         org_name=lambda: app.config["ORGANIZATION_NAME"],
         field_label=field_label,
         display_value=display_value,

@@ -184,6 +184,7 @@ SAMPLE_VALUES = {
     "CASEFILES_ORG_NAME": "Fictional Liberties Union",
     "CASEFILES_ORG_CONTACT": "help@example.org",
     "CASEFILES_ORG_LOGO": "{tmp}/logo.png",
+    "CASEFILES_TIME_ZONE": "America/Vancouver",
     "CASEFILES_MAX_UPLOAD_MB": "7",
     "CASEFILES_TRUSTED_PROXIES": "2",
     "CASEFILES_BASE_URL": "https://cases.example.org",

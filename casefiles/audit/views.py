@@ -18,6 +18,7 @@ from casefiles.audit.models import AuditEntry
 from casefiles.auth import policies as auth_policies
 from casefiles.auth.models import User
 from casefiles.authz import require
+from casefiles.dates import organization_zone
 from casefiles.extensions import db
 from casefiles.pagination import paginate, scalar_rows
 from casefiles.views_common import parse_id
@@ -79,10 +80,13 @@ class AuditFilters:
             stmt = stmt.where(AuditEntry.case_id == self.case_id)
         if self.action:
             stmt = stmt.where(AuditEntry.action == self.action)
+        # Days are the organization's days: "from November 29" starts at midnight where the organization works.
+        zone = organization_zone()
         if self.since:
-            stmt = stmt.where(AuditEntry.created_at >= datetime.combine(self.since, time.min, tzinfo=UTC))
+            start = datetime.combine(self.since, time.min, tzinfo=zone).astimezone(UTC)
+            stmt = stmt.where(AuditEntry.created_at >= start)
         if self.until and self.until < date.max:  # the last day there is ends nothing: no upper bound
-            end = datetime.combine(self.until + timedelta(days=1), time.min, tzinfo=UTC)
+            end = datetime.combine(self.until + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
             stmt = stmt.where(AuditEntry.created_at < end)
         return stmt
 

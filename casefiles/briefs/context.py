@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -272,7 +272,7 @@ def legal_context(case: Case, language: str = "en") -> dict[str, Any]:
         "assignees": [u.display_name for u in case.assignees],
         "documents": documents_for(case),
         "campaigns": campaigns_for(case, language),
-        "opened": display_date(case.created_at.date()) if case.created_at else "",
+        "opened": display_date(case.created_at) if case.created_at else "",
         **legal_records(case, language),
     }
 
@@ -375,10 +375,10 @@ def public_context(case: Case, language: str) -> dict[str, Any] | None:
         ],
         "documents": [{"title": d.title, "url": d.url} for d in pub.documents],
         "campaigns": public_campaigns(case, language),
-        "corrections": [{"when": format_date(c.created_at, "long"), "note": c.note} for c in pub.corrections],
+        "corrections": [{"when": display_date(c.created_at), "note": c.note} for c in pub.corrections],
         "url": url,
         "qr": qr_data_url(url),
-        "published": format_date(pub.published_at, "long") if pub.published_at else "",
+        "published": display_date(pub.published_at) if pub.published_at else "",
     }
 
 

@@ -7,7 +7,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -16,6 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
     URLField,
+    ValidationError,
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
@@ -23,12 +26,13 @@ from casefiles.cases.legal_records import HARM, PROCEEDING
 from casefiles.cases.records import CASE, EVENT, SANCTION, TASK
 from casefiles.enums import (
     CaseStatus,
+    EventKind,
     InstitutionKind,
     Outcome,
     Priority,
     SanctionType,
 )
-from casefiles.forms_common import PartialDateField, strip
+from casefiles.forms_common import DayField, PartialDateField, strip
 from casefiles.people.forms import NEW_CASE_PERSON_FIELDS, PersonForm
 from casefiles.records.forms import form_values, record_form
 
@@ -111,10 +115,41 @@ class CaseForm(FlaskForm):
         return values
 
 
+class EventRowForm(Form):
+    """One timeline event typed on the new-case form: its date, its kind and what happened."""
+
+    date = PartialDateField(_l("Date"), description="")
+    kind = SelectField(_l("Kind of event"), choices=EventKind.choices, default=EventKind.OTHER.value)
+    title = StringField(_l("What happened"), filters=[strip], validators=[Length(max=200)])
+
+    def is_blank(self) -> bool:
+        return not self.title.data and not (self.date.typed and any(self.date.typed)) and not self.date.data
+
+    def validate_title(self, field: Any) -> None:
+        if not field.data and not self.is_blank():
+            raise ValidationError(_l("Say what happened, or clear the event's date."))
+
+    def validate_date(self, field: Any) -> None:
+        if not field.data and not field.errors and field.parse_error is None and not self.is_blank():
+            raise ValidationError(_l("Enter the date of the event."))
+
+
 class NewCaseForm(CaseForm):
-    """A new case with its first person and, optionally, its first sanction."""
+    """A new case with its first person, optionally its first sanction, and a few timeline events."""
+
+    EVENT_ROWS = 3
 
     locals().update({name: getattr(PersonForm, name) for name in NEW_CASE_PERSON_FIELDS})
+
+    title = StringField(
+        _l("Case title"),
+        filters=[strip],
+        validators=[Length(max=200, message=_l("Keep the title under %(max)d characters."))],
+        description=_l(
+            "Leave it blank to use a title made from the person (as their consent allows), the sanction and the "
+            "institution."
+        ),
+    )
 
     def person_values(self) -> dict[str, Any]:
         return {name: self._fields[name].data for name in NEW_CASE_PERSON_FIELDS}
@@ -122,11 +157,12 @@ class NewCaseForm(CaseForm):
     sanction_type = SelectField(
         _l("Sanction"), choices=lambda: [SelectChoice("", _l("— none yet —")), *SanctionType.choices()], default=""
     )
-    sanction_date = PartialDateField(_l("Date of the sanction"))
-    sanction_duration = StringField(_l("Duration"), filters=[strip], validators=[Length(max=100)])
-    appeal_deadline = DateField(
-        _l("Appeal deadline"), validators=[Optional()], description=_l("It will appear among the deadlines.")
+    sanction_date = PartialDateField(
+        _l("Date of the sanction"), description=_l("It also goes on the timeline; the day or month may stay blank.")
     )
+    sanction_duration = StringField(_l("Duration"), filters=[strip], validators=[Length(max=100)])
+    appeal_deadline = DayField(_l("Appeal deadline"), description=_l("It will appear among the deadlines."))
+    events = FieldList(FormField(EventRowForm), min_entries=EVENT_ROWS, max_entries=30)
 
     def sanction_values(self) -> dict[str, Any] | None:
         if not self.sanction_type.data:
@@ -138,14 +174,41 @@ class NewCaseForm(CaseForm):
             "appeal_deadline": self.appeal_deadline.data,
         }
 
-    def validate_appeal_deadline(self, field: Any) -> None:
-        from wtforms import ValidationError
+    @property
+    def errors(self) -> dict[Any, Any]:
+        """The event rows' errors listed one per field, named by their row, for the summary at the top."""
+        errors = dict(super().errors)
+        if errors.pop("events", None):
+            for number, entry in enumerate(self.events, start=1):
+                for sub in entry.form:
+                    for message in sub.errors:
+                        text = _l(
+                            "Event %(number)s, %(field)s: %(message)s",
+                            number=number,
+                            field=sub.label.text,
+                            message=message,
+                        )
+                        errors.setdefault(sub.id, []).append(text)
+        return errors
 
+    def event_values(self) -> list[dict[str, Any]]:
+        """The event rows that were filled in, as the kernel takes them."""
+        return [
+            {"date": row.date.data, "kind": row.kind.data, "title": row.title.data, "is_public": False}
+            for row in (entry.form for entry in self.events)
+            if not row.is_blank()
+        ]
+
+    def validate_appeal_deadline(self, field: Any) -> None:
         if field.data and not self.sanction_type.data:
             raise ValidationError(_l("Choose the sanction this deadline is for."))
         partial = self.sanction_date.partial
         if field.data and partial and field.data < partial.value:
             raise ValidationError(_l("The appeal deadline cannot be before the sanction date."))
+
+    def validate_sanction_date(self, field: Any) -> None:
+        if field.data and not self.sanction_type.data:
+            raise ValidationError(_l("Choose the sanction this date is for."))
 
 
 SanctionForm = record_form(SANCTION)

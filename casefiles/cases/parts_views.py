@@ -30,7 +30,7 @@ PARTS = {
     "sanctions": Part(
         Sanction,
         SanctionForm,
-        services.add_sanction,
+        services.add_sanction_with_event,
         services.update_sanction,
         services.remove_sanction,
         _l("Add a sanction"),

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from casefiles.audit.services import record
+from casefiles.cases.entry import sanction_event_values, suggest_title
 from casefiles.cases.models import Case, Event, Harm, Proceeding, Sanction, Task
 from casefiles.db import utcnow
 from casefiles.enums import CaseStatus, EventKind, Outcome, Priority
@@ -45,9 +46,19 @@ def create_case(
     values: dict[str, Any],
     person: dict[str, Any] | None = None,
     sanction: dict[str, Any] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    sanction_event: bool = False,
 ) -> Case:
-    """Open a new case file, optionally with its first person and sanction."""
+    """Open a new case file, optionally with its first person, sanction and timeline events.
+
+    A blank title is made from the person (as their consent allows), the sanction and the institution;
+    with `sanction_event`, a dated sanction also enters the timeline.
+    """
     values = dict(resolve_institution(values, actor))
+    if not str(values.get("title") or "").strip():
+        values["title"] = suggest_title(
+            person, (sanction or {}).get("type"), values.get("institution"), values.get("group_name")
+        )
     if not values.get("assignee_ids") and getattr(actor, "role_value", None) == "volunteer":
         values["assignee_ids"] = [actor.id]  # a volunteer keeps the cases they open
     case = editing.create(
@@ -62,7 +73,9 @@ def create_case(
     if person:
         add_person(case, actor=actor, values=person)
     if sanction:
-        add_sanction(case, actor=actor, values=sanction)
+        add_sanction(case, actor=actor, values=sanction, timeline_event=sanction_event)
+    for event in events or []:
+        add_event(case, actor=actor, values=event)
     return case
 
 
@@ -118,12 +131,22 @@ def _institution_default(case: Case, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def add_sanction(case: Case, *, actor: Any, values: dict[str, Any]) -> Sanction:
-    """Record a sanction by its own institution (a new one is recorded); its appeal deadline becomes a task."""
+def add_sanction(case: Case, *, actor: Any, values: dict[str, Any], timeline_event: bool = False) -> Sanction:
+    """Record a sanction by its own institution (a new one is recorded); its appeal deadline becomes a task,
+    and with `timeline_event` its date enters the timeline too, so nobody types it twice."""
     if not values.get("type"):
         raise FieldError("type", _l("Choose the type of sanction."))
     values = resolve_institution(_institution_default(case, values), actor)
-    return editing.create(Sanction, actor=actor, values=values, case=case)
+    sanction = editing.create(Sanction, actor=actor, values=values, case=case)
+    event = sanction_event_values(sanction) if timeline_event else None
+    if event is not None:
+        add_event(case, actor=actor, values=event)
+    return sanction
+
+
+def add_sanction_with_event(case: Case, *, actor: Any, values: dict[str, Any]) -> Sanction:
+    """A sanction entered on a form: its timeline event comes with it."""
+    return add_sanction(case, actor=actor, values=values, timeline_event=True)
 
 
 def update_sanction(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -12,15 +14,19 @@ from wtforms import SelectChoice
 from casefiles.audit.models import AuditEntry
 from casefiles.auth.services import active_users
 from casefiles.authz import can_publish, require
+from casefiles.briefs import policies as brief_policies
+from casefiles.briefs.kinds import KIND_LABELS
 from casefiles.campaigns.views import case_campaign_context
 from casefiles.cases import policies, services
 from casefiles.cases.blueprint import bp, load_case
 from casefiles.cases.dashboard import dashboard_data
+from casefiles.cases.entry import case_at_a_glance
 from casefiles.cases.forms import AdminDeleteForm, CaseForm, ConfirmForm, NewCaseForm
 from casefiles.cases.merge_views import merge_context, notice_duplicates
 from casefiles.cases.merging import history_case_ids
 from casefiles.cases.queries import CaseFilters, find_cases
 from casefiles.documents.views import case_documents_context
+from casefiles.dates import local_day
 from casefiles.enums import NameConsent
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
@@ -59,7 +65,7 @@ def index() -> ResponseReturnValue:
 
 @bp.route("/cases/new", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
-    """Open a new case file with its first person and, if known, the sanction."""
+    """Open a new case file with its first person, the sanction if known, and its first timeline events."""
     require(policies.can_create(current_user))
     form = NewCaseForm()
     can_assign = policies.can_assign(current_user)
@@ -70,7 +76,12 @@ def new() -> ResponseReturnValue:
             values["assignee_ids"] = form.assignee_ids.data or []
         try:
             case = services.create_case(
-                actor=current_user, values=values, person=form.person_values(), sanction=form.sanction_values()
+                actor=current_user,
+                values=values,
+                person=form.person_values(),
+                sanction=form.sanction_values(),
+                events=form.event_values(),
+                sanction_event=True,
             )
             db.session.commit()
         except FieldError as error:
@@ -78,9 +89,52 @@ def new() -> ResponseReturnValue:
             attach_error(form, error)
         else:
             notice_duplicates(case)
-            flash(_("Case %(ref)s opened.", ref=case.reference), "success")
+            flash(_("Case %(ref)s opened: %(title)s.", ref=case.reference, title=case.title), "success")
+            if request.form.get("then") == "another":
+                return redirect(url_for("cases.new"))
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/new.html", form=form, can_assign=can_assign, institution_names=_institution_names())
+    return render_template(
+        "cases/new.html",
+        form=form,
+        can_assign=can_assign,
+        institution_names=_institution_names(),
+        more_open=_more_open(form),
+    )
+
+
+# The optional parts of the new-case form, folded away until needed: they open when they hold a value or an error.
+_FOLDED = {
+    "person": ("pronouns", "contact_email", "contact_phone"),
+    "institution": ("institution_kind", "institution_region", "institution_country"),
+    "case": (
+        "status",
+        "outcome",
+        "priority",
+        "outcome_date",
+        "group_name",
+        "group_name_fr",
+        "headcount",
+        "speech_text",
+        "speech_platform",
+        "speech_url",
+        "speech_date",
+        "public_summary",
+        "private_notes",
+        "tags",
+        "assignee_ids",
+    ),
+}
+
+
+def _more_open(form: NewCaseForm) -> dict[str, bool]:
+    """Which folded parts of the new-case form to show open."""
+    opened = {}
+    for group, names in _FOLDED.items():
+        fields = [form._fields[name] for name in names if name in form._fields]
+        opened[group] = any(f.errors for f in fields) or (
+            request.method == "POST" and any(f.data not in ("", None, [], f.default) for f in fields)
+        )
+    return opened
 
 
 @bp.route("/cases/<int:case_id>")
@@ -104,6 +158,9 @@ def detail(case_id: int) -> ResponseReturnValue:
         policies=policies,
         confirm_form=ConfirmForm(),
         NameConsent=NameConsent,
+        **case_at_a_glance(case, local_day(datetime.now(UTC))),
+        can_brief=brief_policies.can_generate(current_user, case),
+        brief_labels=KIND_LABELS,
     )
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from casefiles.forms_common import PartialDateField, strip
+from casefiles.forms_common import DayField, PartialDateField, strip
 from casefiles.records import fields as kinds
 from casefiles.records.fields import Field
 from casefiles.records.registry import Record
@@ -40,7 +40,7 @@ def _unbound(field: Field) -> Any:
         return PartialDateField(label, validators=validators, **options)
     if field.kind == kinds.DATE:
         validators.insert(0, InputRequired(message=field.required) if field.required else Optional())
-        return DateField(label, validators=validators, **options)
+        return DayField(label, validators=validators, **options)
     if field.kind == kinds.BOOL:
         return BooleanField(label, validators=validators, **options)
     return StringField(label, filters=[strip], validators=validators, **options)

@@ -19,11 +19,19 @@ def _sign_in(page, user) -> None:  # noqa: ANN001
     page.wait_for_url(re.compile(r"/staff/"))
 
 
+def _fill_date(page, field: str, iso: str) -> None:  # noqa: ANN001
+    """A date is typed in three parts: the year, the month chosen by name, the day."""
+    year, month, day = ([*iso.split("-"), "", ""])[:3]
+    page.fill(f"#{field}", year)
+    page.select_option(f"#{field}-month", month.lstrip("0"))
+    page.fill(f"#{field}-day", day.lstrip("0"))
+
+
 def _add_event(page, kind: str, date: str, title: str) -> None:  # noqa: ANN001
     page.get_by_role("link", name="Add an event").click()
     page.wait_for_url(re.compile(r"/events/new$"))
     page.select_option("#kind", kind)
-    page.fill("#date", date)
+    _fill_date(page, "date", date)
     page.fill("#title", title)
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/staff/cases/\d+(#.*)?$"))
@@ -39,13 +47,15 @@ def test_staff_member_opens_finds_and_reviews_a_case(page, make_user) -> None:  
     page.fill("#legal_name", "Alexis Tremblay-Fictif")
     page.select_option("#category", "student")
     page.fill("#institution_name", "Université Imaginaire")
+    page.get_by_text("A new institution: its kind, province and country").click()
     page.select_option("#institution_kind", "university")
     page.fill("#institution_region", "Québec")
+    page.get_by_text("More about the case").click()
     page.fill("#private_notes", "Met the student's counsel about the zanzibarite hearing.")
     page.select_option("#sanction_type", "suspension")
-    page.fill("#sanction_date", "2023-11")
-    page.fill("#appeal_deadline", "2023-12-15")
-    page.get_by_role("button", name="Open the case").click()
+    _fill_date(page, "sanction_date", "2023-11")
+    _fill_date(page, "appeal_deadline", "2023-12-15")
+    page.get_by_role("button", name="Open the case").first.click()
     page.wait_for_url(re.compile(r"/staff/cases/\d+$"))
     case_url = page.url
     body = page.locator("main")
@@ -86,7 +96,7 @@ def test_staff_member_opens_finds_and_reviews_a_case(page, make_user) -> None:  
     history = page.locator("main").inner_text()
     assert "Robin Staff" in history
     assert "opened the case" in history
-    assert history.count("added an event") == 2
+    assert history.count("added an event") == 3  # the sanction's own, and the two typed
     assert "edited the case" in history
     status_row = page.locator("table.diff tr", has_text="Status").first
     assert "Intake" in status_row.inner_text() and "Active" in status_row.inner_text()

@@ -154,6 +154,12 @@ FALLBACK = {
     "sanction_date": "",
     "date": "2024",
     "due_date": "2024-05-01",
+    # Dates are typed in three parts (year, month, day).
+    "date-year": "2024",
+    "due_date-year": "2024",
+    "due_date-month": "5",
+    "due_date-day": "1",
+    **{f"events-{row}-date-year": "2024" for row in range(3)},
 }
 
 
