@@ -1,6 +1,7 @@
 """CSV import of campaigns, with the same preview and all-or-nothing apply as cases.
 
-Columns and their limits come from the campaign's declaration: a field added there is a column here.
+Columns and their limits come from the campaign's declaration: a field added there is a column here. A row may carry
+a dated supporter count, and a file of counts (campaign, date, count) goes through the same import (csv_counts).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from casefiles.cases.models import Case
 from casefiles.dates import PartialDate, PartialDateError
 from casefiles.enums import Outcome
 from casefiles.extensions import db
+from casefiles.transfer import csv_counts
 from casefiles.transfer.csv_import import Progress, _audit_import
 from casefiles.transfer.csv_reading import ImportFileError, cell_error, chunks, read_csv
 from casefiles.transfer.report import CREATE, REFUSE, UPDATE, ImportRefused, ImportReport, RowResult, enum_lookup
@@ -34,7 +36,11 @@ CAMPAIGN_REQUIRED = (
     "goal",
 )
 CAMPAIGN_COLUMNS = tuple(f.name for f in CAMPAIGN.fields if f.import_ and f.name in CAMPAIGN_REQUIRED)
-CAMPAIGN_OPTIONAL = (*(f.name for f in CAMPAIGN.fields if f.import_ and f.name not in CAMPAIGN_REQUIRED), "cases")
+CAMPAIGN_OPTIONAL = (
+    *(f.name for f in CAMPAIGN.fields if f.import_ and f.name not in CAMPAIGN_REQUIRED),
+    "cases",
+    *csv_counts.ROW_COLUMNS,
+)
 CAMPAIGN_LIMITS = {
     f.name: f.max_length for f in CAMPAIGN.fields if f.import_ and f.max_length and f.kind in ("text", "ref")
 }
@@ -108,6 +114,18 @@ def _validate_campaigns(data: bytes, filename: str) -> tuple[ImportReport, list[
         for column in ("targets", "asks"):
             if column in values:
                 values[column] = _split_list(values[column])
+        count = csv_counts.parse_count(
+            values,
+            refuse,
+            count="supporters",
+            day="supporters_date",
+            source="supporters_source",
+            channel="supporters_channel",
+        )
+        for column in csv_counts.ROW_COLUMNS:
+            values.pop(column, None)
+        if count is not None:
+            values["_count"] = count
         if "cases" in values:
             refs = _split_list(values.pop("cases").replace(";", "|"))
             missing = [r for r in refs if r not in known_refs]
@@ -122,7 +140,9 @@ def _validate_campaigns(data: bytes, filename: str) -> tuple[ImportReport, list[
 
 
 def preview_campaigns(data: bytes, filename: str) -> ImportReport:
-    """What importing this campaigns file would do; nothing is written."""
+    """What importing this campaigns file (or file of counts) would do; nothing is written."""
+    if csv_counts.is_counts_file(data):
+        return csv_counts.preview_counts_file(data, filename)
     report, good = _validate_campaigns(data, filename)
     refs = [v["external_ref"] for _, v in good]
     existing = (
@@ -134,7 +154,10 @@ def preview_campaigns(data: bytes, filename: str) -> ImportReport:
 
 
 def import_campaigns(data: bytes, filename: str, *, actor: Any, progress: Progress | None = None) -> ImportReport:
-    """Create or update campaigns by external reference, and link the cases named in the `cases` column."""
+    """Create or update campaigns by external reference, link the cases named in the `cases` column and record the
+    rows' dated supporter counts; a file of counts records its counts."""
+    if csv_counts.is_counts_file(data):
+        return csv_counts.import_counts_file(data, filename, actor=actor, progress=progress)
     report = preview_campaigns(data, filename)
     if not report.ok:
         raise ImportRefused(report)
@@ -146,6 +169,7 @@ def import_campaigns(data: bytes, filename: str, *, actor: Any, progress: Progre
         }
         for _result, values in chunk:
             case_refs = values.pop("_cases", None)
+            count = values.pop("_count", None)
             campaign = existing.get(values["external_ref"])
             if campaign is None:
                 campaign = campaign_services.create_campaign(actor=actor, values=values)
@@ -154,6 +178,8 @@ def import_campaigns(data: bytes, filename: str, *, actor: Any, progress: Progre
             if case_refs:
                 for case in db.session.scalars(select(Case).where(Case.external_ref.in_(case_refs))):
                     campaign_services.link_case(campaign, case, actor=actor)
+            if count is not None:
+                csv_counts.record_count(campaign, count, actor=actor)
         if progress:
             progress(len(chunk))
     _audit_import(report, actor)
