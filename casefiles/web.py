@@ -187,16 +187,8 @@ def _internal_error(error: Exception) -> ResponseReturnValue:
 
 
 def display_date(value: object, style: str = "long") -> str:
-    """A date, a partial date or a datetime in the user's language."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, PartialDate):
-        return value.display()
-    if isinstance(value, datetime):
-        return format_datetime(value, "medium")
-    if isinstance(value, date):
-        return format_date(value, style)
-    return str(value)
+    """A date, a partial date or the local day of a moment, in the user's language (casefiles.dates)."""
+    return format_day(value, style)
 
 
 def init_app(app: Flask) -> None:
