@@ -171,6 +171,67 @@ def export_csv(campaign: Campaign, *, actor: Any) -> str:
     return out.getvalue()
 
 
+def export_pdf(campaign: Campaign, *, actor: Any, locale: str) -> bytes:
+    """The confirmed signatures as a PDF to hand to the target: the petition's title, asks and targets, the count
+    and each signer's name, province or postal code, city, comment and date (never their email); audited. Rendered
+    by the briefs' locked, time- and memory-bounded PDF renderer."""
+    from flask import current_app, render_template
+    from flask_babel import force_locale
+
+    from casefiles.briefs.rendering import RenderLimits, asset_url, render_pdf
+    from casefiles.records.twins import pick
+
+    locale = locale if locale in ("en", "fr") else "en"
+    rows = db.session.scalars(
+        select(PetitionSignature)
+        .where(PetitionSignature.campaign_id == campaign.id, PetitionSignature.confirmed_at.is_not(None))
+        .order_by(PetitionSignature.confirmed_at, PetitionSignature.id)
+    ).all()
+    with force_locale(locale):
+        title, title_language = pick(locale, campaign.title_en, campaign.title_fr)
+        call, call_language = pick(locale, campaign.call_to_action_en, campaign.call_to_action_fr)
+        html = render_template(
+            "petitions/signatures_pdf.html",
+            lang=locale,
+            title=title,
+            title_language=title_language,
+            call=call,
+            call_language=call_language,
+            asks=[a for a in (campaign.asks or []) if a],
+            targets=[t for t in (campaign.targets or []) if t],
+            signatures=[
+                {
+                    "name": s.name,
+                    "region": s.region,
+                    "city": s.city,
+                    "comment": s.comment,
+                    "signed_on": s.confirmed_at.date() if s.confirmed_at else None,
+                }
+                for s in rows
+            ],
+            stylesheet=asset_url("brief.css"),
+            org_name=current_app.config.get("ORGANIZATION_NAME", ""),
+        )
+    config = current_app.config
+    pdf = render_pdf(
+        html,
+        RenderLimits(
+            timeout=float(config.get("BRIEF_DOSSIER_TIMEOUT_SECONDS", 600)),
+            memory_mb=int(config.get("BRIEF_DOSSIER_MEMORY_LIMIT_MB", 2048)),
+        ),
+    )
+    record(
+        "petition.export",
+        actor=actor,
+        object_type="campaign",
+        object_id=campaign.id,
+        summary=campaign.title_en or campaign.title_fr,
+        changes={"signatures": [None, len(rows)], "format": [None, "pdf"]},
+    )
+    db.session.flush()
+    return pdf
+
+
 def purge_unconfirmed(days: int = UNCONFIRMED_DAYS) -> int:
     """Delete signatures never confirmed within `days` days (their email and name go with them)."""
     cutoff = utcnow() - timedelta(days=days)
