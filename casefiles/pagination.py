@@ -7,11 +7,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Engine, Select, event, func, select
 
 from casefiles.extensions import db
 
@@ -75,15 +79,76 @@ def paginate_keys(
     per_page: int,
     load: Callable[[list[Any]], Sequence[Any]],
     count: Select | None = None,
+    counter: Callable[[Select], int] | None = None,
 ) -> Page:
     """The page of a long list in two steps: `keys` selects one unique key per row (its ORDER BY served by an
     index holding the key), `load` turns the page's keys into its items in the same order; `count` counts the
-    list when `keys` is costly to."""
-    counted = count if count is not None else keys
-    total = db.session.scalar(select(func.count()).select_from(counted.order_by(None).subquery())) or 0
+    list when `keys` is costly to, and `counter` (a `CountCache.count`) may keep that number a few seconds."""
+    counted = (count if count is not None else keys).order_by(None)
+    total = counter(counted) if counter is not None else count_of(counted)
     number = min(max(1, int(page or 1)), max(1, math.ceil(total / per_page)))
     found = list(db.session.scalars(keys.limit(per_page).offset((number - 1) * per_page)))
     return Page(items=list(load(found)) if found else [], total=total, page=number, per_page=per_page)
+
+
+def count_of(stmt: Select) -> int:
+    """How many rows `stmt` selects."""
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
+class CountCache:
+    """Counts of long lists kept a few seconds, so that paging through 100,000 cases does not count them again
+    for every page: the page's items are always read fresh, only "of N" may lag.
+
+    A count is forgotten at once when this process writes to one of `tables` (any INSERT, UPDATE, DELETE or
+    COPY naming one, and again when that transaction commits); a write by another process shows within `ttl`
+    seconds. At most `size` counts are kept (least recently used first out), so memory stays flat."""
+
+    def __init__(self, tables: Iterable[str], *, ttl: float = 20.0, size: int = 256) -> None:
+        self.ttl, self.size = ttl, size
+        self._names = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(tables)) + r")\b", re.IGNORECASE)
+        self._generation = 0
+        self._counts: OrderedDict[tuple, tuple[int, float, int]] = OrderedDict()
+        self._lock = threading.Lock()
+        event.listen(Engine, "before_cursor_execute", self._saw_statement)
+        event.listen(Engine, "commit", self._saw_commit)
+
+    def _saw_statement(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        head = statement.lstrip()[:6].upper()
+        if head not in ("SELECT", "PRAGMA", "SAVEPO", "RELEAS", "EXPLAI") and self._names.search(statement):
+            conn.info["list_tables_written"] = True
+            self.forget()
+
+    def _saw_commit(self, conn: Any) -> None:
+        if conn.info.pop("list_tables_written", False):
+            self.forget()
+
+    def forget(self) -> None:
+        """Drop every kept count (the lists' tables changed)."""
+        with self._lock:
+            self._generation += 1
+            self._counts.clear()
+
+    def count(self, stmt: Select) -> int:
+        """How many rows `stmt` selects, from a count kept less than `ttl` seconds ago if there is one."""
+        bind = db.session.get_bind()
+        compiled = stmt.compile(bind)
+        key = (str(bind.url), str(compiled), tuple(sorted((k, repr(v)) for k, v in compiled.params.items())))
+        now = time.monotonic()
+        with self._lock:
+            kept = self._counts.get(key)
+            generation = self._generation
+            if kept is not None and kept[2] == generation and now - kept[1] < self.ttl:
+                self._counts.move_to_end(key)
+                return kept[0]
+        total = count_of(stmt)
+        with self._lock:
+            if generation == self._generation:  # nothing was written while counting
+                self._counts[key] = (total, now, generation)
+                self._counts.move_to_end(key)
+                while len(self._counts) > self.size:
+                    self._counts.popitem(last=False)
+        return total
 
 
 def in_order(items: Sequence[Any], keys: Sequence[Any], key: Callable[[Any], Any]) -> list[Any]:

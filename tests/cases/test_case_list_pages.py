@@ -101,3 +101,33 @@ def test_search_pages_count_every_match_and_load_only_their_cases(app: Any, clie
     assert sorted(found) == [f"Quokka case {i}" for i in range(5)]
     last = client.get("/staff/cases?q=quokka&page=50").get_data(as_text=True)
     assert "5–5 of 5 cases" in last
+
+
+def test_the_list_count_follows_every_change_at_once(app: Any, client: Any, login: Any, make_case: Any):
+    """Counts are kept a few seconds between pages, but a change made here shows on the very next page."""
+    from casefiles.cases.queries import LIST_COUNTS
+
+    login("staff")
+    for i in range(3):
+        make_case(title=f"Counted case {i}")
+    assert "3 cases" in client.get("/staff/cases").get_data(as_text=True)
+    kept = len(LIST_COUNTS._counts)
+    assert kept >= 1  # the count was kept...
+    assert "3 cases" in client.get("/staff/cases").get_data(as_text=True)
+    extra = make_case(title="Counted case 3")
+    assert "4 cases" in client.get("/staff/cases").get_data(as_text=True)  # ...and forgotten on a write
+    client.post(f"/staff/cases/{extra.id}/archive")
+    assert "3 cases" in client.get("/staff/cases").get_data(as_text=True)
+    db.session.execute(text("DELETE FROM cases WHERE title = 'Counted case 0'"))  # even a write outside the ORM
+    db.session.commit()
+    assert "2 cases" in client.get("/staff/cases").get_data(as_text=True)
+
+
+def test_kept_counts_are_bounded(app: Any, make_user: Any):
+    from casefiles.cases.queries import LIST_COUNTS
+
+    staff = make_user("staff")
+    for n in range(LIST_COUNTS.size + 40):
+        stmt = filtered_cases(staff, CaseFilters.from_args({"region": f"region {n}"})).with_only_columns(Case.id)
+        assert LIST_COUNTS.count(stmt) == 0
+    assert len(LIST_COUNTS._counts) <= LIST_COUNTS.size
