@@ -40,6 +40,9 @@ EXPECTED_MINIMUM_ROLE: dict[str, Role] = {
     "audit.export_csv": Role.ADMIN,
     # a real delete is admin-only
     "cases.delete": Role.ADMIN,
+    # merging two cases spans both and their public pages: staff
+    "cases.merge_start": Role.STAFF,
+    "cases.merge_confirm": Role.STAFF,
     # staff decide: archive, shared institution records, publishing, dossiers over many cases
     "cases.archive": Role.STAFF,
     "institutions.edit": Role.STAFF,

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from casefiles.cases.models import Case, Task, case_assignments
+from casefiles.cases.models import Case, case_assignments
+from casefiles.cases.my_deadlines import dashboard_deadlines
 from casefiles.cases.policies import visible_cases_filter
 from casefiles.enums import CaseStatus, Outcome, PersonCategory
 from casefiles.extensions import db
 from casefiles.people.models import Person
-
-DEADLINE_WINDOW_DAYS = 14
 
 
 def _visible(stmt: Any, user: Any) -> Any:
@@ -43,12 +42,6 @@ def dashboard_data(user: Any, today: date | None = None) -> dict[str, Any]:
         .order_by(Case.updated_at.desc())
         .limit(10)
     ).all()
-    deadlines_stmt = _visible(select(Task).join(Case, Case.id == Task.case_id), user).where(
-        Task.done.is_(False), Task.due_date <= today + timedelta(days=DEADLINE_WINDOW_DAYS)
-    )
-    deadlines = db.session.scalars(
-        deadlines_stmt.options(selectinload(Task.case), selectinload(Task.owner)).order_by(Task.due_date).limit(50)
-    ).all()
     from casefiles.intake.services import dashboard_requests
 
     return {
@@ -57,8 +50,6 @@ def dashboard_data(user: Any, today: date | None = None) -> dict[str, Any]:
         "by_status": counts_by(user, Case.status, CaseStatus),
         "by_outcome": counts_by(user, Case.outcome, Outcome),
         "by_category": counts_by(user, Person.category, PersonCategory),
-        "overdue": [t for t in deadlines if t.is_overdue(today)],
-        "upcoming": [t for t in deadlines if t.due_date >= today],
-        "today": today,
-        "window": DEADLINE_WINDOW_DAYS,
+        # My deadlines (and the team's, for staff) over the window each person chose, overdue ones apart.
+        **dashboard_deadlines(user, today),
     }

@@ -22,6 +22,7 @@ from casefiles.cases.blueprint import bp, load_case
 from casefiles.cases.dashboard import dashboard_data
 from casefiles.cases.entry import case_at_a_glance
 from casefiles.cases.forms import AdminDeleteForm, CaseForm, ConfirmForm, NewCaseForm
+from casefiles.cases.list_views import list_context
 from casefiles.cases.merge_views import merge_context, notice_duplicates
 from casefiles.cases.merging import history_case_ids
 from casefiles.cases.queries import CaseFilters, find_cases
@@ -60,7 +61,9 @@ def index() -> ResponseReturnValue:
     filters = CaseFilters.from_args(request.args)
     page = find_cases(current_user, filters, per_page=current_app.config["CASES_PER_PAGE"])
     institution = db.session.get(Institution, filters.institution_id) if filters.institution_id else None
-    return render_template("cases/index.html", page=page, filters=filters, institution=institution)
+    return render_template(
+        "cases/index.html", page=page, filters=filters, institution=institution, **list_context(page, filters)
+    )
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
