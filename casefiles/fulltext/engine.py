@@ -6,7 +6,7 @@ is negated), so callers sort ascending whatever the database. Every query text i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Float, Integer, select, text
 
@@ -50,7 +50,19 @@ def case_matches(query: Query) -> Any:
     return sql.columns(case_id=Integer, score=Float).subquery("matches")
 
 
-def matching_entries(query: Query, case_ids: list[int], per_case: int = 3) -> dict[int, list[Any]]:
+class Entry(NamedTuple):
+    """A matching entry of a case, and where in its text the first match is (for the snippet)."""
+
+    id: int
+    case_id: int
+    document_id: int | None
+    version: int | None
+    page: int | None
+    body: str
+    near: tuple[int, int] | None
+
+
+def matching_entries(query: Query, case_ids: list[int], per_case: int = 3) -> dict[int, list[Entry]]:
     """The best matching entries of each of these cases (id, document, version, page, body), best first.
 
     These few cases' entries are read by case and matched here against their indexed terms, the engine's own
@@ -61,16 +73,18 @@ def matching_entries(query: Query, case_ids: list[int], per_case: int = 3) -> di
         select(SearchEntry.id, SearchEntry.case_id, SearchEntry.terms).where(SearchEntry.case_id.in_(case_ids))
     ).all()
     scored: dict[int, list[tuple[int, int]]] = {}
+    terms: dict[int, str] = {}
     for row in rows:
         score = query.found_in(row.terms)
         if score:
             scored.setdefault(row.case_id, []).append((-score, row.id))
+            terms[row.id] = row.terms
     best = {case_id: [entry_id for _s, entry_id in sorted(found)[:per_case]] for case_id, found in scored.items()}
     wanted = [entry_id for ids in best.values() for entry_id in ids]
     if not wanted:
         return {}
     entries = {
-        row.id: row
+        row.id: Entry(*row, near=query.first_word(terms[row.id]))
         for row in db.session.execute(
             select(
                 SearchEntry.id,

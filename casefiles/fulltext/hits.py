@@ -36,7 +36,7 @@ def hits_for(case_ids: list[int], query: Query, per_case: int = 3) -> dict[int, 
     for case_id, rows in entries.items():
         found[case_id] = [
             Hit(
-                snippet=snippet(row.body, query),
+                snippet=snippet(row.body, query, near=row.near),
                 document_id=row.document_id,
                 document_title=titles.get(row.document_id),
                 version=row.version,

@@ -103,29 +103,54 @@ class Query:
             return True
         return stem(folded_word, "en") in terms or stem(folded_word, "fr") in terms
 
+    def needles(self) -> list[list[str]]:
+        """For each clause, the strings whose presence in " " + terms + " " means the clause is there: " stem "
+        or " a run of stems " (single spaces separate the indexed terms), or " prefix" for a prefix."""
+        cached = self.__dict__.get("_cached_needles")
+        if cached is None:
+            cached = []
+            for clause in self.clauses:
+                if clause.prefix:
+                    cached.append([f" {clause.words[0]}"])
+                else:
+                    cached.append([f" {' '.join(option)} " for option in clause.alternatives()])
+            self.__dict__["_cached_needles"] = cached
+        return cached
+
     def found_in(self, terms: str) -> int:
-        """How many times the clauses occur in an indexed terms string; 0 when any clause is missing there."""
-        tokens = terms.split()
-        present = set(tokens)
+        """How many times the clauses occur in an indexed terms string; 0 when any clause is missing there.
+
+        Counted by the string's own search (no splitting into a list of terms): this runs for every entry of the
+        cases on a page of results."""
+        padded = f" {terms} "
         score = 0
-        for clause in self.clauses:
-            if clause.prefix:
-                count = sum(1 for t in tokens if t.startswith(clause.words[0]))
-            else:
-                count = 0
-                for option in clause.alternatives():
-                    if not present.issuperset(option):
-                        continue
-                    n = len(option)
-                    if n == 1:
-                        count += tokens.count(option[0])
-                        continue
-                    starts = [i for i, t in enumerate(tokens) if t == option[0]]
-                    count += sum(1 for i in starts if tuple(tokens[i : i + n]) == option)
+        for options in self.needles():
+            count = sum(padded.count(needle) for needle in options)
             if not count:
                 return 0
             score += count
         return score
+
+    def first_word(self, terms: str) -> tuple[int, int] | None:
+        """(position, number of words): where, among the words of the indexed text, the first word any clause
+        matched is (None when none is).
+
+        The terms hold three runs of one term per word (English stems, French stems, the words), so a term's
+        position in its run is the position of its word in the text; the snippet starts looking there."""
+        padded = f" {terms} "
+        total = padded.count(" ") - 1
+        if total < 3 or total % 3:
+            return None
+        per_run = total // 3
+        best: int | None = None
+        for options in self.needles():
+            for needle in options:
+                at = padded.find(needle)
+                while at >= 0:
+                    word = padded.count(" ", 0, at) % per_run
+                    best = word if best is None else min(best, word)
+                    at = padded.find(needle, at + 1)
+        return None if best is None else (best, per_run)
 
     def _targets(self) -> tuple[frozenset[str], tuple[str, ...]]:
         cached = self.__dict__.get("_cached_targets")
@@ -175,26 +200,27 @@ def _is_hit(word: str, query: Query) -> bool:
     return found
 
 
-def snippet(text: str, query: Query, radius: int = 12) -> Snippet | None:
-    """The words around the first match in the text, matched words marked; None when no word matches."""
-    spans: list[tuple[int, int, str]] = []
+def snippet(text: str, query: Query, radius: int = 12, near: tuple[int, int] | None = None) -> Snippet | None:
+    """The words around the first match in the text, matched words marked; None when no word matches.
+
+    `near` is where the index says the first match is (Query.first_word): when the text has as many words as
+    the index counted and the word there matches, the text is not searched word by word; otherwise it is."""
+    spans = list(_ORIGINAL_WORD.finditer(text))
     first = None
-    for match in _ORIGINAL_WORD.finditer(text):
-        spans.append((match.start(), match.end(), match.group(0)))
-        if first is None and _is_hit(match.group(0), query):
-            first = len(spans) - 1
-        if first is not None and len(spans) > first + radius + 1:
-            break
+    if near is not None and near[1] == len(spans) and _is_hit(spans[near[0]].group(0), query):
+        first = near[0]
+    if first is None:
+        first = next((i for i, match in enumerate(spans) if _is_hit(match.group(0), query)), None)
     if first is None:
         return None
     lo, hi = max(0, first - radius), min(len(spans), first + radius + 1)
-    ends = hi == len(spans) and _ORIGINAL_WORD.search(text, spans[hi - 1][1]) is None
     pieces: list[tuple[str, bool]] = []
-    cursor = spans[lo][0]
+    cursor = spans[lo].start()
     for i in range(lo, hi):
-        start, end, word = spans[i]
+        match = spans[i]
+        start, word = match.start(), match.group(0)
         if start > cursor:
             pieces.append((" ".join(text[cursor:start].split()) or " ", False))
         pieces.append((word, i == first or (i > first and _is_hit(word, query))))
-        cursor = end
-    return Snippet(tuple(pieces), starts=lo == 0, ends=ends)
+        cursor = match.end()
+    return Snippet(tuple(pieces), starts=lo == 0, ends=hi == len(spans))
