@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from casefiles.audit.services import record
@@ -70,14 +70,16 @@ def _open_tasks(user: Any, mine: bool) -> Any:
     visible = visible_cases_filter(user)
     if visible is not None:
         stmt = stmt.where(visible)
-    if mine:
-        assigned = select(case_assignments.c.case_id).where(case_assignments.c.user_id == user.id)
-        stmt = stmt.where(or_(Task.owner_id == user.id, Task.case_id.in_(assigned)))
-    return stmt
+    assigned = select(case_assignments.c.case_id).where(case_assignments.c.user_id == user.id)
+    # (An unowned task must test false, not unknown, or "not mine" would lose it.)
+    my_task = or_(and_(Task.owner_id.is_not(None), Task.owner_id == user.id), Task.case_id.in_(assigned))
+    # The team's list holds the others' deadlines: mine are listed once, above it.
+    return stmt.where(my_task if mine else ~my_task)
 
 
 def deadlines(user: Any, *, mine: bool, window: int, today: date | None = None) -> dict[str, Any]:
-    """Overdue deadlines (days late, oldest first) and those due within the window (soonest first)."""
+    """Overdue deadlines (days late, oldest first) and those due within the window (soonest first): the user's
+    own (`mine`), or every other deadline they may see."""
     today = today or date.today()
     settled = (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value)
     late = db.session.scalars(
