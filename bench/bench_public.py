@@ -1,12 +1,16 @@
-"""Public pages under a surge: 10,000 published cases in SQLite, gunicorn (2 workers), Debian's wrk.
+"""Public pages fast cold, on every worker: 10,000 published cases in SQLite, gunicorn (2 workers), Debian's wrk.
 
-Measured in the same run, beside a bare Flask endpoint rendering a static template of the same size as the case
-page (the baseline):
-  - a case page (the shared link everyone opens), the case index, the JSON API for one case;
-  - the case page requested with If-None-Match (answered 304).
-Targets: >= 0.5 of the baseline's requests/s (>= 0.9 for 304s), p99 latency under 100 ms.
+Each scenario is measured beside a bare Flask endpoint rendering a static Jinja template of the same size (the
+baseline), interleaved (baseline, then the app, in each of --rounds rounds), and reported as medians:
+  - hot: one case page, over and over (the shared link everyone opens);
+  - random after restart: a random page among the 10,000 published cases, right after the workers were restarted
+    (SIGHUP to gunicorn: new workers, empty in-process caches), so every answer comes from the shared store the
+    pages were rendered into when published (`flask public render-pages`, the same rendering publishing does);
+  - unrelated cookie: the hot page with analytics and language cookies, which must not bypass the cache;
+  - 304: the hot page with If-None-Match.
+Targets: >= 0.5 of the baseline's requests/s (>= 0.9 for the 304), p99 latency under 100 ms at 50 connections.
 
-    python bench/bench_public.py [--cases 10000] [--duration 10s] [--connections 50] [--rounds 2]
+    python bench/bench_public.py [--cases 10000] [--duration 10s] [--connections 50] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -128,7 +134,7 @@ def seed(url: str, count: int) -> list[str]:
     return slugs
 
 
-def wait_for(url: str, timeout: float = 30) -> None:
+def wait_for(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -139,11 +145,35 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def wrk(url: str, duration: str, connections: int, headers: dict[str, str] | None = None) -> dict[str, float]:
+def workers(master: subprocess.Popen) -> set[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True, text=True).stdout
+    return {int(pid) for pid in out.split()}
+
+
+def restart_workers(master: subprocess.Popen, url: str) -> None:
+    """SIGHUP: gunicorn starts new workers (empty in-process caches) and stops the old ones."""
+    before = workers(master)
+    master.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        now = workers(master)
+        if len(now) == 2 and not (now & before):
+            break
+        time.sleep(0.1)
+    else:
+        raise RuntimeError("the workers did not restart")
+    wait_for(url)
+
+
+def wrk(
+    url: str, duration: str, connections: int, headers: dict[str, str] | None = None, script: Path | None = None
+) -> dict[str, float]:
     """Run wrk and read requests/s, p99 latency (ms) and non-2xx/3xx answers."""
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency"]
     for key, value in (headers or {}).items():
         cmd += ["-H", f"{key}: {value}"]
+    if script is not None:
+        cmd += ["-s", str(script)]
     cmd.append(url)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -153,12 +183,21 @@ def wrk(url: str, duration: str, connections: int, headers: dict[str, str] | Non
     return {"rps": rps, "p99_ms": float(p99.group(1)) * factor, "errors": int(errors.group(1)) if errors else 0}
 
 
-def main() -> int:
+RANDOM_SCRIPT = """
+local paths = {%s}
+math.randomseed(%d)
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+
+
+def main() -> int:  # noqa: PLR0915 - one measured run, start to end
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
@@ -178,65 +217,73 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
     }
     app_port, base_port = free_port(), free_port()
-    common = ["gunicorn", "-w", "2", "--log-level", "warning"]
+    app_url = f"http://127.0.0.1:{app_port}"
+    started = time.monotonic()
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi", "public", "render-pages", "--base-url", app_url + "/"]
+    rendered = subprocess.run([*flask, "--language", "en"], cwd=ROOT, env=env, capture_output=True, text=True)
+    print(f"{rendered.stdout.strip() or rendered.stderr.strip()[-500:]} ({time.monotonic() - started:.1f} s)")
+    common = [sys.executable, "-m", "gunicorn", "-w", "2", "--log-level", "warning"]
     servers = [subprocess.Popen([*common, "-b", f"127.0.0.1:{app_port}", "wsgi:app"], cwd=ROOT, env=env)]
     try:
-        app_url = f"http://127.0.0.1:{app_port}"
-        case_path = f"/cases/{slugs[len(slugs) // 2]}"
+        case_path = f"/en/cases/{slugs[len(slugs) // 2]}"
         wait_for(app_url + case_path)
-        runs = [
-            # label, path on the app, conditional?, baseline template of the same size
-            ("case page", case_path, False, "case"),
-            ("case index", "/cases", False, "index"),
-            ("JSON API, one case", f"/api/v1{case_path}", False, "api"),
-            ("case page, If-None-Match -> 304", case_path, True, "case"),
-        ]
         templates = work / "baseline" / "templates"
         templates.mkdir(parents=True)
-        for _, path, _, name in runs:
-            body = fetch(app_url + path)
-            # The same bytes as a static template (braces escaped so Jinja sees no syntax).
-            (templates / f"{name}.html").write_bytes(body.replace(b"{", b"&#123;").replace(b"}", b"&#125;"))
+        body = fetch(app_url + case_path)
+        # The same bytes as a static template (braces escaped so Jinja sees no syntax).
+        (templates / "case.html").write_bytes(body.replace(b"{", b"&#123;").replace(b"}", b"&#125;"))
         (work / "baseline" / "baseline_app.py").write_text(BASELINE_APP)
         servers.append(
             subprocess.Popen(
                 [*common, "-b", f"127.0.0.1:{base_port}", "baseline_app:app"], cwd=work / "baseline", env=env
             )
         )
-        base_url = f"http://127.0.0.1:{base_port}/static/"
-        wait_for(base_url + "case")
+        base_url = f"http://127.0.0.1:{base_port}/static/case"
+        wait_for(base_url)
         etag = urllib.request.urlopen(app_url + case_path).headers["ETag"]  # noqa: S310 - loopback http
-        for _, path, _, name in runs[:3]:
-            print(f"{path[:48]:50} {len(fetch(app_url + path)):8,} bytes; baseline {len(fetch(base_url + name)):8,}")
-
-        # Each endpoint is measured right after its baseline, so both see the same load on the machine; the
-        # pairs are repeated in rounds (mean req/s, worst p99) because other processes share the cores.
-        results = []
-        for label, path, conditional, name in runs:
-            extra = {"If-None-Match": etag} if conditional else None
-            wrk(base_url + name, "2s", args.connections)  # warm up
-            wrk(app_url + path, "2s", args.connections, extra)
-            bases, mines = [], []
-            for _ in range(args.rounds):
-                bases.append(wrk(base_url + name, args.duration, args.connections))
-                mines.append(wrk(app_url + path, args.duration, args.connections, extra))
-            results.append((label, conditional, combine(bases), combine(mines)))
+        print(f"case page {len(body):,} bytes; baseline {len(fetch(base_url)):,} bytes")
+        script = work / "random.lua"
+        paths = ", ".join(f'"/en/cases/{slug}"' for slug in slugs)
+        script.write_text(RANDOM_SCRIPT % (paths, 6))
+        cookie = "_ga=GA1.2.1234567890.1700000000; theme=dark; consent=yes; lang=fr"
+        scenarios = [
+            # label, wrk options for the app, restart the workers first?, target
+            ("hot page", {}, False, 0.5),
+            (f"random page of {len(slugs):,}, after restart", {"script": script}, True, 0.5),
+            ("page with an unrelated cookie", {"headers": {"Cookie": cookie}}, False, 0.5),
+            ("304 (If-None-Match)", {"headers": {"If-None-Match": etag}}, False, 0.9),
+        ]
+        wrk(base_url, "2s", args.connections)  # warm up both servers
+        wrk(app_url + case_path, "2s", args.connections)
+        measured: dict[str, tuple[list, list]] = {label: ([], []) for label, *_ in scenarios}
+        for _ in range(args.rounds):
+            for label, options, restart, _target in scenarios:
+                if restart:
+                    restart_workers(servers[1], base_url)
+                measured[label][0].append(wrk(base_url, args.duration, args.connections))
+                if restart:
+                    restart_workers(servers[0], app_url + "/healthz")
+                measured[label][1].append(wrk(app_url + case_path, args.duration, args.connections, **options))
 
         print(
-            f"\nwrk -t2 -c{args.connections} -d{args.duration} --latency x {args.rounds} rounds, "
-            f"gunicorn -w 2 (sync), {args.cases:,} cases"
+            f"\nwrk -t2 -c{args.connections} -d{args.duration} --latency, {args.rounds} interleaved rounds (medians), "
+            f"gunicorn -w 2 (sync), {args.cases:,} published cases, SQLite, shared store: the database"
         )
-        print(f"{'endpoint':34} {'req/s':>8} {'baseline':>9} {'ratio':>6} {'p99 ms':>7} {'base p99':>9} {'errors':>6}")
-        for label, conditional, base, mine in results:
+        print(f"{'scenario':40} {'req/s':>8} {'baseline':>9} {'ratio':>6} {'p99 ms':>7} {'base p99':>9} {'errors':>6}")
+        for label, _options, _restart, target in scenarios:
+            base, mine = median(measured[label][0]), median(measured[label][1])
             ratio = mine["rps"] / base["rps"]
-            target = 0.9 if conditional else 0.5
             ok = "ok" if ratio >= target and mine["p99_ms"] < 100 else "MISSED"
             print(
-                f"{label:34} {mine['rps']:8.1f} {base['rps']:9.1f} {ratio:6.2f} {mine['p99_ms']:7.1f} "
+                f"{label:40} {mine['rps']:8.1f} {base['rps']:9.1f} {ratio:6.2f} {mine['p99_ms']:7.1f} "
                 f"{base['p99_ms']:9.1f} {mine['errors']:6d}  target >= {target}, p99 < 100 ms: {ok}"
             )
+            print(
+                f"{'':40} rounds req/s {[round(r['rps']) for r in measured[label][1]]}"
+                f" baseline {[round(r['rps']) for r in measured[label][0]]}"
+            )
         with open("/proc/loadavg") as load:
-            print(f"load average during the run: {load.read().split()[0]} (other processes share the cores)")
+            print(f"load average during the run: {load.read().split()[0]} (other processes share the 2 cores)")
     finally:
         for server in servers:
             server.terminate()
@@ -246,11 +293,11 @@ def main() -> int:
     return 0
 
 
-def combine(runs: list[dict[str, float]]) -> dict[str, float]:
-    """Mean requests/s and worst p99 over the rounds."""
+def median(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Median requests/s and median p99 over the rounds; errors summed."""
     return {
-        "rps": sum(r["rps"] for r in runs) / len(runs),
-        "p99_ms": max(r["p99_ms"] for r in runs),
+        "rps": statistics.median(r["rps"] for r in runs),
+        "p99_ms": statistics.median(r["p99_ms"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
     }
 

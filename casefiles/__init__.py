@@ -126,8 +126,10 @@ def _register_blueprints(app: Flask) -> None:
     from casefiles.public.review_views import bp as review_bp
     from casefiles.public.staff_views import bp as publishing_bp
     from casefiles.public.views import bp as public_bp
+    from casefiles.public.views import root_bp as public_root_bp
 
-    app.register_blueprint(public_bp)
+    app.register_blueprint(public_bp)  # under /en/ and /fr/ (casefiles.public.language)
+    app.register_blueprint(public_root_bp)
     app.register_blueprint(public_api_bp, url_prefix="/api/v1")
     app.register_blueprint(public_campaigns_bp)
     from casefiles.public.institution_views import bp as public_institutions_bp

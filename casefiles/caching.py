@@ -48,3 +48,8 @@ class BoundedCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def discard(self, key: Hashable) -> None:
+        """Forget one entry (it no longer holds)."""
+        with self._lock:
+            self._entries.pop(key, None)

@@ -51,6 +51,10 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    from casefiles.public.language import url_language
+
+    if url_language() in languages:  # a public page's address says its language (/fr/…)
+        return url_language()
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in languages:
         return cookie
@@ -72,7 +76,9 @@ def set_language(code: str) -> ResponseReturnValue:
     """Switch language and remember it in a cookie."""
     from casefiles.auth.views import safe_next
 
-    target = safe_next(request.args.get("next")) or url_for("web.home")
+    from casefiles.public.language import switch_address
+
+    target = switch_address(safe_next(request.args.get("next")) or url_for("web.home"), code)
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
@@ -170,8 +176,10 @@ def _security_headers(response):  # noqa: ANN001, ANN202
 
 
 def _error_page(error: HTTPException) -> ResponseReturnValue:
+    from casefiles.public.language import error_template
+
     code = error.code or 500
-    return render_template("errors/error.html", code=code, error=error), code
+    return render_template(error_template(), code=code, error=error), code
 
 
 def _csrf_error(error: CSRFError) -> ResponseReturnValue:

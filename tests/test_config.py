@@ -282,7 +282,7 @@ def _proxied(app: Any, path: str, forwarded_for: str = "203.0.113.5") -> Any:
     )
 
 
-@pytest.mark.parametrize("path", ["/sitemap.xml", "/feed.atom", "/api/v1/openapi.json", "/robots.txt"])
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/en/feed.atom", "/api/v1/openapi.json", "/robots.txt"])
 def test_behind_one_trusted_proxy_links_are_https_on_the_public_host(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, path: str
 ) -> None:

@@ -237,7 +237,7 @@ def published(make_case: Any, make_user: Any) -> tuple[Case, Any]:
 
 
 def _public(client: Any, case: Case) -> str:
-    return client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    return client.get(f"/en/cases/{case.public_slug}").get_data(as_text=True)
 
 
 def test_a_volunteers_public_edits_wait_for_review(app: Any, make_user: Any, published: Any) -> None:

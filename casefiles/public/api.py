@@ -19,6 +19,7 @@ from casefiles.public import queries
 from casefiles.public.edge_cache import MARKER
 from casefiles.public.openapi import openapi_document
 from casefiles.public.projection import PublicCase
+from casefiles.public.store import case_marker
 from casefiles.public.views import BUILD, PAGES, PUBLIC_CACHE_CONTROL, locale, not_modified
 
 bp = Blueprint("public_api", __name__)
@@ -34,6 +35,7 @@ def _json(
     last_modified: datetime | None = None,
     status: int = 200,
     body: str | None = None,
+    marker: str | None = None,
 ) -> Response:
     body = body if body is not None else _dumps(data)
     response = Response(body, status=status, mimetype="application/json")
@@ -45,7 +47,7 @@ def _json(
         response.last_modified = last_modified.replace(microsecond=0)
     response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     response.headers["Vary"] = "Accept-Language, Cookie"
-    response.headers[MARKER] = "1"  # the same for everyone: the edge cache may keep it
+    response.headers[MARKER] = marker or "1"  # the same for everyone: the edge cache may keep it
     return response.make_conditional(request)
 
 
@@ -93,6 +95,7 @@ def cases() -> ResponseReturnValue:
 @public
 def case(slug: str) -> ResponseReturnValue:
     """One published case: every public field."""
+    marker = case_marker(slug)  # the stamps, read before the case is
     generation = queries.public_generation()
     key = ("api-case", request.host, slug, locale())
     cached = PAGES.get(key, generation)
@@ -110,7 +113,7 @@ def case(slug: str) -> ResponseReturnValue:
     early = not_modified(cached[1])
     if early is not None:
         return early
-    return _json(None, etag=cached[1], last_modified=cached[2], body=cached[0])
+    return _json(None, etag=cached[1], last_modified=cached[2], body=cached[0], marker=marker)
 
 
 @bp.route("/campaigns")

@@ -20,9 +20,10 @@ from casefiles.authz import public
 from casefiles.campaigns.chart import supporters_chart
 from casefiles.public import campaigns as public_campaigns
 from casefiles.public import queries
+from casefiles.public.language import LANG_PREFIX
 from casefiles.public.views import PAGES, anonymous, body_etag, conditional, locale, not_modified, render_xml
 
-bp = Blueprint("public_campaigns", __name__)
+bp = Blueprint("public_campaigns", __name__, url_prefix=LANG_PREFIX)
 
 
 def _cached(key: tuple, build: Callable[[], str]) -> Response:

@@ -14,10 +14,11 @@ from casefiles.extensions import db
 from casefiles.institutions.models import Institution
 from casefiles.public import queries
 from casefiles.public.campaign_views import _cached
+from casefiles.public.language import LANG_PREFIX
 from casefiles.public.projection import public_institution
 from casefiles.public.views import locale
 
-bp = Blueprint("public_institutions", __name__)
+bp = Blueprint("public_institutions", __name__, url_prefix=LANG_PREFIX)
 
 
 def outcome_counts(institution_id: int) -> list[tuple[str, int]]:

@@ -1,11 +1,12 @@
-"""Tables of the public side: correction notes shown on a published case."""
+"""Tables of the public side: correction notes shown on a published case; the stored public answers and the
+stamps that say whether they still hold."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Text, event, inspect
+from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casefiles.db import Base, utcnow
@@ -65,3 +66,30 @@ def _stamp_public_changes(session: Session, flush_context: object, instances: ob
     for case in touched:
         if case is not None and case.published:
             case.public_updated_at = now
+
+
+class PublicStamp(Base):
+    """A marker that moves (a fresh random token) whenever the public face of its scope may have changed: "all"
+    (any public change), "shared" (a change not tied to one case: an institution, a campaign, the organization)
+    and "case:<id>". Moved in the transaction that makes the change (public.store), read before every stored
+    public answer is served."""
+
+    __tablename__ = "public_stamps"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+
+
+class PublicPage(Base):
+    """A rendered public answer (page, feed or API), shared by every worker and machine; valid while the stamps it
+    was rendered under have not moved. Holds only what anonymous visitors are shown."""
+
+    __tablename__ = "public_pages"
+    __table_args__ = (Index("ix_public_pages_scope", "scope"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), nullable=False)
+    scope_stamp: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    shared_stamp: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    entry: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)

@@ -1,4 +1,5 @@
-"""The public side at /: home, case index with filters and search, case pages, Atom feeds, sitemap.
+"""The public side under /en/ and /fr/: home, case index with filters and search, case pages, Atom feeds; the
+sitemap and robots.txt at the root.
 
 Every view here is @public and renders only PublicCase projections (never an ORM object). A case that is not
 published answers exactly like a case that does not exist.
@@ -11,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
@@ -24,11 +25,19 @@ from casefiles.enums import Outcome, PersonCategory
 from casefiles.public import queries
 from casefiles.public.edge_cache import MARKER
 from casefiles.public.edge_cache import install as install_edge_cache
+from casefiles.public.language import LANG_PREFIX
+from casefiles.public.language import init_app as install_language
+from casefiles.public.prerender import init_app as install_prerender
 from casefiles.public.projection import PublicCase
+from casefiles.public.store import case_marker
 from casefiles.text_safety import xml_safe
 
-bp = Blueprint("public", __name__)
+bp = Blueprint("public", __name__, url_prefix=LANG_PREFIX)
 bp.record_once(lambda state: install_edge_cache(state.app))
+bp.record_once(lambda state: install_language(state.app))
+bp.record_once(lambda state: install_prerender(state.app))
+# What stays at the root of the site whatever the language: the sitemap (both languages) and robots.txt.
+root_bp = Blueprint("public_root", __name__)
 
 _TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "public"
 # Changes with the public templates, so a deploy invalidates every ETag; the same in every worker.
@@ -67,15 +76,16 @@ def not_modified(etag: str) -> Response | None:
     return None
 
 
-def conditional(response: Response, etag: str, last_modified: datetime | None) -> Response:
-    """Attach validators and answer 304 to a matching If-None-Match / If-Modified-Since."""
+def conditional(response: Response, etag: str, last_modified: datetime | None, marker: str | None = None) -> Response:
+    """Attach validators and answer 304 to a matching If-None-Match / If-Modified-Since. `marker` (one case's
+    answers: public.store.case_marker) keeps the answer with that case's stamps instead of the "all" stamp."""
     response.set_etag(etag)
     if last_modified is not None:
         response.last_modified = last_modified.replace(microsecond=0)
     response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     response.headers["Vary"] = "Cookie, Accept-Language"
     if anonymous():
-        response.headers[MARKER] = "1"  # the edge cache may keep this answer (see edge_cache.py)
+        response.headers[MARKER] = marker or "1"  # the edge cache may keep this answer (see edge_cache.py)
     return response.make_conditional(request)
 
 
@@ -95,7 +105,17 @@ def load_public_case(slug: str) -> tuple[Case, PublicCase]:
 
 
 def home() -> ResponseReturnValue:
-    """Featured and recent cases, and the active campaigns (served at / by web.home)."""
+    """The root of the site (web.home): the public home in the visitor's language (cookie, then browser)."""
+    response = redirect(url_for("public.home"), code=301)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+@bp.route("/", endpoint="home")
+@public
+def front() -> ResponseReturnValue:
+    """Featured and recent cases, and the active campaigns."""
     loc = locale()
     generation = queries.public_generation()
     key = ("home", request.host, request.query_string, loc)
@@ -147,6 +167,7 @@ def index() -> ResponseReturnValue:
 @public
 def case(slug: str) -> ResponseReturnValue:
     """One published case (anonymous answers are cached per worker until anything changes)."""
+    marker = case_marker(slug) if anonymous() else None  # the stamps, read before the case is
     generation = queries.public_generation()
     key = ("case", request.host, slug, request.query_string, locale())
     cached = PAGES.get(key, generation) if anonymous() else None
@@ -159,13 +180,26 @@ def case(slug: str) -> ResponseReturnValue:
     early = not_modified(cached[1])
     if early is not None:
         return early
-    return conditional(Response(cached[0], mimetype="text/html"), cached[1], cached[2])
+    return conditional(Response(cached[0], mimetype="text/html"), cached[1], cached[2], marker)
+
+
+@bp.route("/cases/<slug>/share.png")
+@public
+def share_image(slug: str) -> ResponseReturnValue:
+    """The case's share image (og:image): its public title, outcome and the organization, 1200 x 630 PNG."""
+    from casefiles.public.share_image import share_png
+
+    marker = case_marker(slug) if anonymous() else None
+    _, projection = load_public_case(slug)
+    body = share_png(projection.title, current_app.config["ORGANIZATION_NAME"], projection.outcome_label)
+    return conditional(Response(body, mimetype="image/png"), body_etag(body), projection.updated_at, marker)
 
 
 @bp.route("/cases/<slug>/feed.atom")
 @public
 def case_feed(slug: str) -> ResponseReturnValue:
     """Atom feed of one case's published updates."""
+    marker = case_marker(slug) if anonymous() else None
     _, projection = load_public_case(slug)
     entries = feed_entries([projection], single=True)
     body = render_xml(
@@ -178,7 +212,7 @@ def case_feed(slug: str) -> ResponseReturnValue:
         entries=entries,
     )
     response = Response(body, mimetype="application/atom+xml")
-    return conditional(response, body_etag(body.encode()), projection.updated_at)
+    return conditional(response, body_etag(body.encode()), projection.updated_at, marker)
 
 
 @bp.route("/feed.atom")
@@ -190,7 +224,7 @@ def site_feed() -> ResponseReturnValue:
     updated = max((e["updated"] for e in entries), default=None)
     body = render_xml(
         "public/feed.xml",
-        feed_id=url_for("web.home", _external=True),
+        feed_id=url_for("public.home", _external=True),
         feed_title=current_app.config["ORGANIZATION_NAME"],
         self_url=url_for("public.site_feed", _external=True),
         alternate=url_for("public.index", _external=True),
@@ -251,7 +285,7 @@ def feed_entries(cases: list[PublicCase], single: bool) -> list[dict]:
     return entries
 
 
-@bp.route("/sitemap.xml")
+@root_bp.route("/sitemap.xml")
 @public
 def sitemap() -> ResponseReturnValue:
     """Every public page, for search engines."""
@@ -263,23 +297,30 @@ def sitemap() -> ResponseReturnValue:
         select(Case.public_slug, Case.published_at, Case.public_updated_at)
         .where(queries.published_clause())
         .order_by(Case.published_at.desc())
-        .limit(45_000)
+        .limit(24_000)  # two languages each: under the 50,000 addresses a sitemap may hold
     ).all()
     from casefiles.public.campaigns import sitemap_ids
 
     institution_ids = db.session.scalars(
         select(Case.institution_id).where(queries.published_clause(), Case.institution_id.is_not(None)).distinct()
     ).all()
+    from casefiles.public.language import LANGUAGES
+
     body = render_xml(
-        "public/sitemap.xml", rows=rows, campaign_ids=sitemap_ids(), institution_ids=sorted(institution_ids)
+        "public/sitemap.xml",
+        rows=rows,
+        campaign_ids=sitemap_ids(),
+        institution_ids=sorted(institution_ids),
+        languages=LANGUAGES,
     )
     response = Response(body, mimetype="application/xml")
     return conditional(response, hashlib.sha256(body.encode()).hexdigest()[:32], None)
 
 
-@bp.route("/robots.txt")
+@root_bp.route("/robots.txt")
 @public
 def robots() -> ResponseReturnValue:
     """Crawlers may read the public side, never the staff side."""
-    body = f"User-agent: *\nDisallow: /staff/\nDisallow: /login\nSitemap: {url_for('public.sitemap', _external=True)}\n"
+    sitemap_url = url_for("public_root.sitemap", _external=True)
+    body = f"User-agent: *\nDisallow: /staff/\nDisallow: /login\nSitemap: {sitemap_url}\n"
     return Response(body, mimetype="text/plain")

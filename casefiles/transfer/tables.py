@@ -34,6 +34,8 @@ DERIVED_TABLES = {
     "case_search_tokens": "search words, rebuilt from the cases",
     "search_entries": "full-text search entries, rebuilt from the cases and their documents",
     "dossier_jobs": "generated dossiers, made again on request",
+    "public_pages": "rendered public pages, made again on request",
+    "public_stamps": "markers of public changes, moved again by the next change",
 }
 # Accounts travel by email, name and role; their passwords, sessions and second factors stay behind.
 SECRET_COLUMNS = {

@@ -1,5 +1,8 @@
 """Stored public pages shared by every worker; case photos
 
+The rendered public answers every worker and machine shares (public_pages), and the stamps that say whether they
+still hold (public_stamps): moved in the transaction of every public change.
+
 Revision ID: 0013_public_pages
 Revises: 0012_evidence
 Create Date: 2026-11-30 09:00:00.000000
@@ -18,8 +21,28 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        'public_stamps',
+        sa.Column('scope', sa.String(length=40), nullable=False),
+        sa.Column('value', sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint('scope', name=op.f('pk_public_stamps')),
+    )
+    op.create_table(
+        'public_pages',
+        sa.Column('key', sa.String(length=64), nullable=False),
+        sa.Column('scope', sa.String(length=40), nullable=False),
+        sa.Column('scope_stamp', sa.String(length=32), nullable=False),
+        sa.Column('shared_stamp', sa.String(length=32), nullable=False),
+        sa.Column('entry', sa.LargeBinary(), nullable=False),
+        sa.Column('stored_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('key', name=op.f('pk_public_pages')),
+    )
+    with op.batch_alter_table('public_pages', schema=None) as batch_op:
+        batch_op.create_index('ix_public_pages_scope', ['scope'], unique=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('public_pages', schema=None) as batch_op:
+        batch_op.drop_index('ix_public_pages_scope')
+    op.drop_table('public_pages')
+    op.drop_table('public_stamps')

@@ -554,10 +554,10 @@ def test_unpublishing_through_a_is_seen_through_b_on_the_next_request(cluster: C
     )
     assert published.status_code == 302, published.text[:800]
     anonymous = cluster.browser()
-    index = anonymous.get(f"{cluster.server_b}/cases").text
-    slugs = set(re.findall(r'href="(?:https://[^"/]+)?/cases/([^"/?#]+)"', index))
+    index = anonymous.get(f"{cluster.server_b}/en/cases").text
+    slugs = set(re.findall(r'href="(?:https://[^"/]+)?/en/cases/([^"/?#]+)"', index))
     assert len(slugs) == 1, slugs  # the one published case
-    public_url = f"/cases/{slugs.pop()}"
+    public_url = f"/en/cases/{slugs.pop()}"
     for _ in range(3):  # B's public-page cache now holds the page
         assert anonymous.get(f"{cluster.server_b}{public_url}").status_code == 200
     form = person.form(f"{cluster.server_a}/staff/cases/3/unpublish")
@@ -568,7 +568,7 @@ def test_unpublishing_through_a_is_seen_through_b_on_the_next_request(cluster: C
 # --- Stopping one app server under load ---------------------------------------------------------------------
 
 WRK_SCRIPT = """
-local paths = {"/", "/cases", "/healthz", "/feed.atom"}
+local paths = {"/en/", "/en/cases", "/healthz", "/en/feed.atom"}
 local i = 0
 request = function()
   i = i + 1

@@ -169,7 +169,7 @@ def test_public_documents_projection(app: Any, login: Any, client: Any, make_cas
     assert item.url == f"/documents/{public_doc.public_token}"
     assert "CANARY" not in repr(listed)
     # The public case page lists it, and it downloads.
-    page = client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    page = client.get(f"/en/cases/{case.public_slug}").get_data(as_text=True)
     assert "Public post" in page and item.url in page and "Private notes CANARY" not in page
     assert client.get(item.url).status_code == 200
 

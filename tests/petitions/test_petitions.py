@@ -47,7 +47,7 @@ def _count(client: Any, campaign_id: int) -> int:
 
 def test_sign_confirm_by_email_counts_once(client: Any, petition: Any, smtp: Any) -> None:
     assert _count(client, petition.id) == 500
-    page = client.get(f"/campaigns/{petition.id}").get_data(as_text=True)
+    page = client.get(f"/en/campaigns/{petition.id}").get_data(as_text=True)
     assert f'href="/campaigns/{petition.id}/sign"' in page
     answer = _sign(client, petition.id, listed="y", consent_updates="y")
     assert answer.status_code == 200 and "Check your email" in answer.get_data(as_text=True)
@@ -69,7 +69,7 @@ def test_sign_confirm_by_email_counts_once(client: Any, petition: Any, smtp: Any
     assert again.status_code == 200 and "Check your email" in again.get_data(as_text=True)
     deliver_due()
     assert len(smtp.inbox.messages) == 1 and _count(client, petition.id) == 501
-    public = client.get(f"/campaigns/{petition.id}").get_data(as_text=True)
+    public = client.get(f"/en/campaigns/{petition.id}").get_data(as_text=True)
     assert "501" in public and "Marie (Montréal)" in public
     assert "Tremblay" not in public and "marie@example.org" not in public
 

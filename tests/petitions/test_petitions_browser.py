@@ -28,12 +28,12 @@ TIME_TRAP = 3_200  # ms: the form refuses answers sent sooner than a person type
 
 
 def _supporters(page: Any, campaign_id: int) -> str:
-    page.goto(f"/campaigns/{campaign_id}")
+    page.goto(f"/en/campaigns/{campaign_id}")
     return page.locator("dl.facts dd").nth(2).inner_text()
 
 
 def _sign(page: Any, campaign_id: int, email: str, listed: bool = True) -> None:
-    page.goto(f"/campaigns/{campaign_id}")
+    page.goto(f"/en/campaigns/{campaign_id}")
     page.get_by_role("link", name="Sign the petition").click()
     page.get_by_label("Your name").fill("Marie Tremblay")
     page.get_by_label("Email", exact=True).fill(email)
@@ -85,7 +85,7 @@ def test_petition_pages_pass_axe_and_fit_320px(
     deliver_due()
     link = confirmation_link(smtp.inbox.to("luc@example.org")[0])
     pages = {
-        "campaign": f"/campaigns/{petition.id}",
+        "campaign": f"/en/campaigns/{petition.id}",
         "sign": f"/campaigns/{petition.id}/sign",
         "confirm": link.replace(live_server, ""),
         "link-used": "/petitions/confirm/no-such-link",

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def records_page(make_case: Any, publish: Any, staff: Any) -> str:
-    return f"/cases/{_group_case(make_case, publish, staff).public_slug}"
+    return f"/en/cases/{_group_case(make_case, publish, staff).public_slug}"
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

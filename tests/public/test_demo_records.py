@@ -22,12 +22,12 @@ def test_the_showcase_shows_harms_proceedings_groups_and_several_bodies(app: Any
     professor = cases["Professor disciplined over a lecture on academic freedom"]
     assert len({i.name for i in nurse.institutions}) == 2
     assert professor.proceedings[0].file_number == "ARB-DEMO-17" and len(professor.proceedings[0].hearings) == 2
-    english = client.get(f"/cases/{nurse.public_slug}").get_data(as_text=True)
+    english = client.get(f"/en/cases/{nurse.public_slug}").get_data(as_text=True)
     assert "Doxxing" in english and "Police report" not in english
-    english = client.get(f"/cases/{professor.public_slug}").get_data(as_text=True)
+    english = client.get(f"/en/cases/{professor.public_slug}").get_data(as_text=True)
     assert "ARB-DEMO-17" in english and "Cabinet Exemple" not in english
     client.get("/language/fr?next=/")
-    french = client.get(f"/cases/{professor.public_slug}").get_data(as_text=True)
+    french = client.get(f"/fr/cases/{professor.public_slug}").get_data(as_text=True)
     assert "L’arbitre a ordonné le retrait" in french
     student = next(c for c in cases.values() if c.group_name)
-    assert "3 " in client.get(f"/cases/{student.public_slug}").get_data(as_text=True)
+    assert "3 " in client.get(f"/en/cases/{student.public_slug}").get_data(as_text=True)

@@ -82,11 +82,11 @@ def test_demo_load_shows_every_feature_on_the_public_site_in_both_languages(app:
     kinds = {d.versions[0].mime_type for d in db.session.scalars(select(Document))}
     assert {"application/pdf", "text/plain"} <= kinds
 
-    english = client.get("/").get_data(as_text=True)
+    english = client.get("/en/").get_data(as_text=True)
     assert any(case.title in english for case in published)
     assert active.title_en in english
     client.set_cookie("lang", "fr")
-    french = client.get("/").get_data(as_text=True)
+    french = client.get("/fr/").get_data(as_text=True)
     assert '<html lang="fr">' in french
     assert any(case.title_fr in french for case in published)
     assert active.title_fr in french
@@ -101,7 +101,7 @@ def test_demo_load_shows_every_feature_on_the_public_site_in_both_languages(app:
     for case in published:
         for lang, title in (("en", case.title), ("fr", case.title_fr)):
             client.set_cookie("lang", lang)
-            page = client.get(f"/cases/{case.public_slug}")
+            page = client.get(f"/{lang}/cases/{case.public_slug}")
             assert page.status_code == 200
             html = page.get_data(as_text=True)
             assert title in html

@@ -100,16 +100,16 @@ def public_pages(make_published: Any, staff: Any) -> dict[str, str]:
     db.session.commit()
     slug = case.public_slug
     return {
-        "home": "/",
-        "index": "/cases",
-        "search-empty": "/cases?q=nothingmatchesthis",
-        "case": f"/cases/{slug}",
-        "not-found": "/cases/no-such-case",
-        "campaigns": "/campaigns",
-        "campaign": f"/campaigns/{won.id}",
-        "campaign-running": f"/campaigns/{running.id}",
-        "campaign-updates": "/campaigns/updates",
-        "institution": f"/institutions/{case.institution_id}",
+        "home": "/en/",
+        "index": "/en/cases",
+        "search-empty": "/en/cases?q=nothingmatchesthis",
+        "case": f"/en/cases/{slug}",
+        "not-found": "/en/cases/no-such-case",
+        "campaigns": "/en/campaigns",
+        "campaign": f"/en/campaigns/{won.id}",
+        "campaign-running": f"/en/campaigns/{running.id}",
+        "campaign-updates": "/en/campaigns/updates",
+        "institution": f"/en/institutions/{case.institution_id}",
     }
 
 
@@ -128,7 +128,7 @@ def test_axe_finds_no_violation_and_screenshots(page: Any, live_server: str, pub
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     problems = {}
     for name, url in public_pages.items():
-        page.goto(url)
+        page.goto(url.replace("/en/", f"/{language}/", 1))
         assert page.locator("html").get_attribute("lang") == language
         results = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]})
         violations = results.response["violations"]
@@ -147,7 +147,7 @@ def test_nothing_scrolls_sideways_at_320px(browser: Any, live_server: str, publi
     page = context.new_page()
     try:
         for name, url in public_pages.items():
-            page.goto(url)
+            page.goto(url.replace("/en/", f"/{language}/", 1))
             widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             assert widths[0] <= widths[1], f"{name} scrolls sideways at 320 px: {widths}"
             page.screenshot(path=str(ARTIFACTS / f"public-{name}-{language}-320.png"), full_page=True)

@@ -73,7 +73,7 @@ def campaign_set(make_published: Any, make_case: Any, staff: Any) -> dict[str, A
 
 
 def test_index_lists_running_and_completed_campaigns_never_planned_ones(client: Any, campaign_set: dict) -> None:
-    page = client.get("/campaigns")
+    page = client.get("/en/campaigns")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Reinstate the nurse" in text and "Protect nurses who speak" in text
@@ -85,7 +85,7 @@ def test_index_lists_running_and_completed_campaigns_never_planned_ones(client: 
 
 def test_campaign_page_shows_outcome_targets_asks_chart_and_cases(client: Any, campaign_set: dict) -> None:
     victory = campaign_set["victory"]
-    text = client.get(f"/campaigns/{victory.id}").get_data(as_text=True)
+    text = client.get(f"/en/campaigns/{victory.id}").get_data(as_text=True)
     assert "Reinstate the nurse" in text and "<strong>reinstated</strong>" in text
     assert "Victory" in text and "Completed" in text
     assert "College of Nurses" in text and "Lift the suspension" in text and "Clear her record" in text
@@ -94,15 +94,15 @@ def test_campaign_page_shows_outcome_targets_asks_chart_and_cases(client: Any, c
     # A completed campaign has nothing left to join; its private details stay inside.
     assert "petitions.example.org/done" not in text
     assert "paper drive" not in text and "99,999" not in text
-    running = client.get(f"/campaigns/{campaign_set['running'].id}").get_data(as_text=True)
+    running = client.get(f"/en/campaigns/{campaign_set['running'].id}").get_data(as_text=True)
     assert "Write to the minister." in running and 'href="https://petitions.example.org/speak"' in running
 
 
 def test_planned_cancelled_and_unpublished_answer_like_missing(client: Any, campaign_set: dict) -> None:
-    missing = client.get("/campaigns/999999")
+    missing = client.get("/en/campaigns/999999")
     assert missing.status_code == 404
     for campaign in campaign_set["hidden"]:
-        answer = client.get(f"/campaigns/{campaign.id}")
+        answer = client.get(f"/en/campaigns/{campaign.id}")
         assert answer.status_code == 404
         path = f"/campaigns/{campaign.id}".encode()
         assert answer.data.replace(path, b"PATH") == missing.data.replace(b"/campaigns/999999", b"PATH")
@@ -110,7 +110,7 @@ def test_planned_cancelled_and_unpublished_answer_like_missing(client: Any, camp
 
 
 def test_updates_page_groups_victories_positive_and_ongoing(client: Any, campaign_set: dict) -> None:
-    text = client.get("/campaigns/updates").get_data(as_text=True)
+    text = client.get("/en/campaigns/updates").get_data(as_text=True)
     victories = text.index('id="update-victory"')
     positive = text.index('id="update-positive"')
     ongoing = text.index('id="update-ongoing"')
@@ -120,18 +120,18 @@ def test_updates_page_groups_victories_positive_and_ongoing(client: Any, campaig
 
 def test_case_page_shows_completed_campaigns_too(client: Any, campaign_set: dict) -> None:
     slug = campaign_set["case"].public_slug
-    text = client.get(f"/cases/{slug}").get_data(as_text=True)
+    text = client.get(f"/en/cases/{slug}").get_data(as_text=True)
     assert "Reinstate the nurse" in text and "Protect nurses who speak" in text
-    assert f'href="/campaigns/{campaign_set["victory"].id}"' in text
+    assert f'href="/en/campaigns/{campaign_set["victory"].id}"' in text
     assert "Planned rally" not in text and "Cancelled drive" not in text
 
 
 def test_french_pages(client: Any, campaign_set: dict) -> None:
     client.set_cookie("lang", "fr")
-    text = client.get(f"/campaigns/{campaign_set['victory'].id}").get_data(as_text=True)
+    text = client.get(f"/fr/campaigns/{campaign_set['victory'].id}").get_data(as_text=True)
     assert "Réintégrez l’infirmière" in text and "<strong>réintégrée</strong>" in text
     assert "12\u00a0000" in text or "12\u202f000" in text
-    assert client.get("/campaigns/updates").status_code == 200
+    assert client.get("/fr/campaigns/updates").status_code == 200
 
 
 def test_api_and_sitemap(client: Any, campaign_set: dict) -> None:
@@ -146,27 +146,27 @@ def test_api_and_sitemap(client: Any, campaign_set: dict) -> None:
     assert one.get_json() == done and one.headers["ETag"]
     assert "paper drive" not in one.get_data(as_text=True) and "goal" not in one.get_json()
     sitemap = client.get("/sitemap.xml").get_data(as_text=True)
-    assert f"/campaigns/{campaign_set['victory'].id}</loc>" in sitemap and "/campaigns/updates</loc>" in sitemap
+    assert f"/en/campaigns/{campaign_set['victory'].id}</loc>" in sitemap and "/en/campaigns/updates</loc>" in sitemap
     for campaign in campaign_set["hidden"]:
-        assert f"/campaigns/{campaign.id}</loc>" not in sitemap
+        assert f"/en/campaigns/{campaign.id}</loc>" not in sitemap
 
 
 def test_unpublishing_the_case_takes_its_campaigns_off(client: Any, campaign_set: dict, staff: Any) -> None:
     from casefiles.public.services import unpublish_case
 
     victory = campaign_set["victory"]
-    assert client.get(f"/campaigns/{victory.id}").status_code == 200
+    assert client.get(f"/en/campaigns/{victory.id}").status_code == 200
     unpublish_case(campaign_set["case"], actor=staff, reason="Consent withdrawn")
     db.session.commit()
-    assert client.get(f"/campaigns/{victory.id}").status_code == 404
-    assert "Reinstate the nurse" not in client.get("/campaigns").get_data(as_text=True)
+    assert client.get(f"/en/campaigns/{victory.id}").status_code == 404
+    assert "Reinstate the nurse" not in client.get("/en/campaigns").get_data(as_text=True)
     assert client.get("/api/v1/campaigns").get_json()["items"] == []
 
 
 def test_campaigns_feed(client: Any, campaign_set: dict) -> None:
     import xml.etree.ElementTree as ET
 
-    answer = client.get("/campaigns/feed.atom")
+    answer = client.get("/en/campaigns/feed.atom")
     assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"
     root = ET.fromstring(answer.data)  # noqa: S314 - our own feed
     atom = "{http://www.w3.org/2005/Atom}"
@@ -174,4 +174,4 @@ def test_campaigns_feed(client: Any, campaign_set: dict) -> None:
     assert sorted(titles) == ["Protect nurses who speak", "Reinstate the nurse"]
     summaries = " ".join(e.findtext(f"{atom}summary") for e in root.iter(f"{atom}entry"))
     assert "Victory" in summaries and "12,000 supporters" in summaries
-    assert "/campaigns/feed.atom" in client.get("/campaigns").get_data(as_text=True)
+    assert "/en/campaigns/feed.atom" in client.get("/en/campaigns").get_data(as_text=True)

@@ -66,14 +66,14 @@ def _group_case(make_case: Any, publish: Any, staff: Any) -> Any:
 
 def test_public_page_shows_group_harms_and_proceedings_in_both_languages(client, make_case, publish, staff):
     case = _group_case(make_case, publish, staff)
-    html = client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    html = client.get(f"/en/cases/{case.public_slug}").get_data(as_text=True)
     assert "Eleven activists arrested in Montréal" in html and "11 activists" in html
     assert "Name withheld" not in html and "Unnamed" not in html
     assert "Smear campaign" in html and "A national tabloid" in html and "called them traitors" in html
     assert "Federal Court" in html and "T-1234-24" in html and "<strong>granted</strong>" in html
     assert "Not for the public" not in html and "Private counsel name" not in html
     client.get("/language/fr?next=/")
-    html = client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    html = client.get(f"/fr/cases/{case.public_slug}").get_data(as_text=True)
     assert "Onze militants arrêtés à Montréal" in html and "traités de traîtres" in html
     assert "<strong>accueilli</strong>" in html
 

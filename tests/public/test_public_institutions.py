@@ -24,21 +24,21 @@ def test_institution_page_lists_its_published_cases_with_outcomes(
     make_case(title="Unpublished nurse case", institution=college)
     make_published(title="Elsewhere", institution={"name": "Other University", "kind": "university"})
     institution_id = won.institution_id
-    page = client.get(f"/institutions/{institution_id}")
+    page = client.get(f"/en/institutions/{institution_id}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "College of Nurses" in text and "Nurse reinstated" in text and "Nurse still suspended" in text
     assert "Victory: 1 case" in text and "Ongoing: 1 case" in text
     assert "Unpublished nurse case" not in text and "Elsewhere" not in text
     client.set_cookie("lang", "fr")
-    assert client.get(f"/institutions/{institution_id}").status_code == 200
+    assert client.get(f"/en/institutions/{institution_id}").status_code == 200
     sitemap = client.get("/sitemap.xml").get_data(as_text=True)
-    assert f"/institutions/{institution_id}</loc>" in sitemap
+    assert f"/en/institutions/{institution_id}</loc>" in sitemap
 
 
 def test_institution_without_published_case_answers_like_missing(client: Any, make_case: Any) -> None:
     hidden = make_case(title="Private", institution={"name": "Quiet School Board", "kind": "school_board"})
-    missing = client.get("/institutions/999999")
-    answer = client.get(f"/institutions/{hidden.institution_id}")
+    missing = client.get("/en/institutions/999999")
+    answer = client.get(f"/en/institutions/{hidden.institution_id}")
     assert answer.status_code == missing.status_code == 404
     assert "Quiet School Board" not in answer.get_data(as_text=True)

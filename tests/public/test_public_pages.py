@@ -24,13 +24,13 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def test_home_lists_featured_and_recent(client: Any, make_published: Any, staff: Any) -> None:
     from casefiles.public.services import update_public_content
 
-    empty = client.get("/")
+    empty = client.get("/en/")
     assert empty.status_code == 200 and "No case has been published yet." in empty.get_data(as_text=True)
     first = make_published(title="Teacher fired over a post")
     make_published(title="Doctor suspended for an interview")
     update_public_content(first, actor=staff, values={"featured": True})
     db.session.commit()
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/en/").get_data(as_text=True)
     assert "Featured cases" in html and "Teacher fired over a post" in html
     assert "Doctor suspended for an interview" in html
 
@@ -40,14 +40,14 @@ def test_unpublished_case_answers_exactly_like_a_missing_one(client: Any, make_c
     hidden = make_case(title="Never public")
     hidden.public_slug = "AAAAAAAAAAAA"  # had a public address once, now unpublished
     db.session.commit()
-    for prefix in ("/cases/", "/api/v1/cases/"):
+    for prefix in ("/en/cases/", "/api/v1/cases/"):
         unpublished = client.get(prefix + "AAAAAAAAAAAA")
         missing = client.get(prefix + "BBBBBBBBBBBB")
         assert unpublished.status_code == missing.status_code == 404
         assert unpublished.get_data() == missing.get_data().replace(b"BBBBBBBBBBBB", b"AAAAAAAAAAAA")
         assert dict(unpublished.headers) == dict(missing.headers)
-    assert client.get(f"/cases/{hidden.public_slug}/feed.atom").status_code == 404
-    assert client.get(f"/cases/{published.public_slug}").status_code == 200
+    assert client.get(f"/en/cases/{hidden.public_slug}/feed.atom").status_code == 404
+    assert client.get(f"/en/cases/{published.public_slug}").status_code == 200
 
 
 def test_case_page_shows_public_facts_only(client: Any, make_published: Any, staff: Any) -> None:
@@ -61,7 +61,7 @@ def test_case_page_shows_public_facts_only(client: Any, make_published: Any, sta
         ],
         outcome="victory",
     )
-    response = client.get(f"/cases/{case.public_slug}")
+    response = client.get(f"/en/cases/{case.public_slug}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "J.-M. T." in html and "Jeanne-Marie" not in html
@@ -77,15 +77,17 @@ def test_case_page_shows_public_facts_only(client: Any, make_published: Any, sta
 def test_french_page_and_badge(client: Any, make_published: Any) -> None:
     case = make_published(title="Only English title", outcome="ongoing")
     client.set_cookie("lang", "fr")
-    html = client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    html = client.get(f"/fr/cases/{case.public_slug}").get_data(as_text=True)
     assert '<html lang="fr">' in html
     assert '<h1 lang="en">Only English title</h1>' in html  # the fallback is marked as English
     assert "novembre 2023" in html
 
 
 def test_accept_language_is_honoured(client: Any) -> None:
-    assert '<html lang="fr">' in client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9"}).get_data(as_text=True)
-    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en-CA"}).get_data(as_text=True)
+    french = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9"}, follow_redirects=True)
+    assert french.request.path == "/fr/" and '<html lang="fr">' in french.get_data(as_text=True)
+    english = client.get("/", headers={"Accept-Language": "en-CA"}, follow_redirects=True)
+    assert english.request.path == "/en/" and '<html lang="en">' in english.get_data(as_text=True)
 
 
 def test_index_filters_and_search(client: Any, make_published: Any, staff: Any) -> None:
@@ -107,7 +109,7 @@ def test_index_filters_and_search(client: Any, make_published: Any, staff: Any) 
     )
 
     def titles(query: str) -> list[str]:
-        html = client.get("/cases" + query).get_data(as_text=True)
+        html = client.get("/en/cases" + query).get_data(as_text=True)
         return [t for t in ("Professor censured", "Nurse fired") if t in html]
 
     assert titles("") == ["Professor censured", "Nurse fired"]
@@ -121,16 +123,16 @@ def test_index_filters_and_search(client: Any, make_published: Any, staff: Any) 
     assert titles("?q=vaccine") == ["Nurse fired"]
     assert titles("?q=fictional+private+note") == []
     assert titles("?category=bogus&year=abc&page=-3&institution=x") == ["Professor censured", "Nurse fired"]
-    assert titles("?q=%25") == [] and client.get("/cases?q=_").status_code == 200
+    assert titles("?q=%25") == [] and client.get("/en/cases?q=_").status_code == 200
 
 
 def test_index_paginates(client: Any, make_published: Any, app: Any) -> None:
     app.config["PUBLIC_CASES_PER_PAGE"] = 2
     for i in range(5):
         make_published(title=f"Paged case {i}")
-    first = client.get("/cases").get_data(as_text=True)
+    first = client.get("/en/cases").get_data(as_text=True)
     assert "Page 1 of 3" in first and "5 cases" in first
-    assert "Page 3 of 3" in client.get("/cases?page=99").get_data(as_text=True)
+    assert "Page 3 of 3" in client.get("/en/cases?page=99").get_data(as_text=True)
 
 
 def test_atom_feeds_parse(client: Any, make_published: Any, staff: Any) -> None:
@@ -139,7 +141,7 @@ def test_atom_feeds_parse(client: Any, make_published: Any, staff: Any) -> None:
     case = make_published(title="Feed case")
     add_correction(case, actor=staff, note="The sanction date was corrected.")
     db.session.commit()
-    site = client.get("/feed.atom")
+    site = client.get("/en/feed.atom")
     assert site.status_code == 200 and site.mimetype == "application/atom+xml"
     root = ET.fromstring(  # noqa: S314
         site.data
@@ -147,7 +149,7 @@ def test_atom_feeds_parse(client: Any, make_published: Any, staff: Any) -> None:
     titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
     assert "Feed case" in titles and "Correction: Feed case" in titles
     one = ET.fromstring(  # noqa: S314
-        client.get(f"/cases/{case.public_slug}/feed.atom").data
+        client.get(f"/en/cases/{case.public_slug}/feed.atom").data
     )
     entries = one.findall(f"{ATOM}entry")
     assert any("Suspended by the college" in (e.findtext(f"{ATOM}title") or "") for e in entries)
@@ -161,7 +163,9 @@ def test_sitemap_lists_published_only(client: Any, make_published: Any, make_cas
         client.get("/sitemap.xml").data
     )
     locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert any(loc.endswith(f"/cases/{case.public_slug}") for loc in locs) and len(locs) == 6  # campaigns, institution
+    assert (
+        any(loc.endswith(f"/en/cases/{case.public_slug}") for loc in locs) and len(locs) == 12
+    )  # campaigns, institution; in both languages
     assert "Sitemap:" in client.get("/robots.txt").get_data(as_text=True)
 
 
@@ -186,8 +190,10 @@ def test_api_lists_and_shows_cases_with_conditional_requests(client: Any, make_p
     changed = client.get(f"/api/v1/cases/{case.public_slug}", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
-    page = client.get(f"/cases/{case.public_slug}")
-    assert client.get(f"/cases/{case.public_slug}", headers={"If-None-Match": page.headers["ETag"]}).status_code == 304
+    page = client.get(f"/en/cases/{case.public_slug}")
+    assert (
+        client.get(f"/en/cases/{case.public_slug}", headers={"If-None-Match": page.headers["ETag"]}).status_code == 304
+    )
     campaigns = client.get("/api/v1/campaigns")
     assert campaigns.get_json()["items"] == [] and campaigns.headers["ETag"]
 
@@ -200,7 +206,7 @@ def test_openapi_document_describes_the_api(client: Any) -> None:
 
 def test_public_endpoints_need_no_login_and_set_no_cookie(client: Any, make_published: Any) -> None:
     case = make_published()
-    for url in ("/", "/cases", f"/cases/{case.public_slug}", "/feed.atom", "/sitemap.xml", "/api/v1/cases"):
+    for url in ("/en/", "/en/cases", f"/en/cases/{case.public_slug}", "/en/feed.atom", "/sitemap.xml", "/api/v1/cases"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Set-Cookie" not in response.headers, url
@@ -211,7 +217,7 @@ def test_cached_pages_never_outlive_a_change(client: Any, make_published: Any, s
     from casefiles.public.services import unpublish_case
 
     case = make_published(title="Surge case")
-    url = f"/cases/{case.public_slug}"
+    url = f"/en/cases/{case.public_slug}"
     first, second = client.get(url), client.get(url)  # the second is answered by the edge cache
     assert first.get_data() == second.get_data() and first.headers["ETag"] == second.headers["ETag"]
     assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
@@ -226,9 +232,9 @@ def test_cached_pages_never_outlive_a_change(client: Any, make_published: Any, s
     unpublish_case(case, actor=staff)
     db.session.commit()
     assert client.get(url).status_code == 404
-    assert "Surge case" not in client.get("/cases").get_data(as_text=True)
+    assert "Surge case" not in client.get("/en/cases").get_data(as_text=True)
     login("staff")
-    assert client.get("/cases").headers["Cache-Control"] == "no-store"  # signed in: never from the cache
+    assert client.get("/en/cases").headers["Cache-Control"] == "no-store"  # signed in: never from the cache
 
 
 def test_campaign_in_progress_shows_its_call_to_action(client: Any, make_published: Any, staff: Any) -> None:
@@ -252,12 +258,43 @@ def test_campaign_in_progress_shows_its_call_to_action(client: Any, make_publish
         campaigns.link_case(campaign, case, actor=staff)
     campaigns.add_snapshot(running, actor=staff, values={"date": date(2024, 3, 1), "count": 12345, "source": "site"})
     db.session.commit()
-    page = client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    page = client.get(f"/en/cases/{case.public_slug}").get_data(as_text=True)
     assert "Reinstate her now" in page and "Sign the petition to the college." in page
     assert "12,345 supporters as of" in page and 'href="https://petitions.example.org/reinstate"' in page
     assert "Planned rally" not in page
-    assert "Reinstate her now" in client.get("/").get_data(as_text=True)
+    assert "Reinstate her now" in client.get("/en/").get_data(as_text=True)
     items = client.get("/api/v1/campaigns").get_json()["items"]
     assert [i["title"] for i in items] == ["Reinstate her now"] and items[0]["supporter_count"] == 12345
     client.set_cookie("lang", "fr")
-    assert "Réintégrez-la" in client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    assert "Réintégrez-la" in client.get(f"/fr/cases/{case.public_slug}").get_data(as_text=True)
+
+
+def test_share_image_is_a_1200_by_630_png_of_public_facts_kept_in_the_store(
+    client: Any, make_published: Any, staff: Any
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from casefiles.public.models import PublicPage
+    from casefiles.public.services import unpublish_case
+    from casefiles.public.store import case_scope
+
+    case = make_published(title="Nurse suspended for a post", private_notes="PRIVATE-NOTE-SHARE")
+    html = client.get(f"/fr/cases/{case.public_slug}").get_data(as_text=True)
+    image_url = f"http://localhost/fr/cases/{case.public_slug}/share.png"
+    assert f'<meta property="og:image" content="{image_url}">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    answer = client.get(image_url)
+    assert answer.status_code == 200 and answer.mimetype == "image/png" and answer.headers["ETag"]
+    image = Image.open(io.BytesIO(answer.data))
+    assert image.format == "PNG" and image.size == (1200, 630)
+    assert not {k for k in image.info if k not in ("dpi", "gamma")}  # no text chunks, no metadata
+    assert b"PRIVATE-NOTE-SHARE" not in answer.data
+    assert client.get(image_url, headers={"If-None-Match": answer.headers["ETag"]}).status_code == 304
+    stored = db.session.query(PublicPage).filter_by(scope=case_scope(case.id)).count()
+    assert stored == 2  # the page and its image, kept with the case's stamps
+    unpublish_case(case, actor=staff)
+    db.session.commit()
+    assert client.get(image_url).status_code == 404
+    assert db.session.query(PublicPage).filter_by(scope=case_scope(case.id)).count() == 0

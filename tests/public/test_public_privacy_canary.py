@@ -294,11 +294,11 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
     case = canaries["case"]
     slug = case.public_slug
     start = [
-        "/",
-        "/cases",
-        f"/cases/{slug}",
-        f"/cases/{slug}/feed.atom",
-        "/feed.atom",
+        "/en/",
+        "/en/cases",
+        f"/en/cases/{slug}",
+        f"/en/cases/{slug}/feed.atom",
+        "/en/feed.atom",
         "/sitemap.xml",
         "/robots.txt",
         "/api/v1/cases",
@@ -306,33 +306,33 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
         "/api/v1/cases?per_page=100",
         "/api/v1/campaigns",
         "/api/v1/openapi.json",
-        "/campaigns",
-        "/campaigns/updates",
-        *[f"/campaigns/{n}" for n in range(1, 8)],
+        "/en/campaigns",
+        "/en/campaigns/updates",
+        *[f"/en/campaigns/{n}" for n in range(1, 8)],
         *[f"/api/v1/campaigns/{n}" for n in range(1, 8)],
-        *[f"/institutions/{n}" for n in range(1, 4)],
-        "/cases?q=public",
-        "/cases?category=nurse",
-        "/cases?category=teacher",
-        "/cases?year=2022",
-        "/cases?year=2023",
+        *[f"/en/institutions/{n}" for n in range(1, 4)],
+        "/en/cases?q=public",
+        "/en/cases?category=nurse",
+        "/en/cases?category=teacher",
+        "/en/cases?year=2022",
+        "/en/cases?year=2023",
     ]
     pages: dict[str, bytes] = {}
     for language in ("en", "fr"):
         client.set_cookie("lang", language)
-        crawled = _crawl(client, start)
+        crawled = _crawl(client, [url.replace("/en/", f"/{language}/", 1) for url in start])
         pages.update({f"{language} {url}": body for url, body in crawled.items()})
     assert len(pages) >= 2 * len(start)
-    page = pages[f"en /cases/{slug}"].decode()
+    page = pages[f"en /en/cases/{slug}"].decode()
     assert "Suspended" in page and "Sam" in page and "Published canary case" in page  # the crawl saw the case
     assert "Running campaign" in page and "Completed campaign" in page
-    assert "12,000" in pages["en /campaigns/updates"].decode()  # the crawl saw the campaigns
+    assert "12,000" in pages["en /en/campaigns/updates"].decode()  # the crawl saw the campaigns
     running_page = next(
         body.decode()
         for url, body in pages.items()
         if "Running campaign" in body.decode()
-        and url.startswith("en /campaigns/")
-        and url[len("en /campaigns/") :].isdigit()
+        and url.startswith("en /en/campaigns/")
+        and url[len("en /en/campaigns/") :].isdigit()
     )
     assert "Listedfirst (Montréal)" in running_page and "79" in running_page  # 77 counted + 2 confirmed here
     assert any(url.endswith("/sign") for url in pages)  # the crawl saw the petition form
@@ -340,6 +340,15 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
         for url, body in pages.items():
             text = body.decode("utf-8", "replace").lower()
             assert value.lower() not in text, f"private {label} leaked on {url}"
+    # The shared store of rendered answers (read by every worker and machine) holds only what was shown.
+    from casefiles.public.models import PublicPage
+    from casefiles.public.store import Entry
+
+    stored = [Entry.decode(row.entry) for row in db.session.query(PublicPage)]
+    assert any(entry.scope.startswith("case:") for entry in stored) and any(e.scope == "all" for e in stored)
+    for label, value in canaries["canaries"].items():
+        for entry in stored:
+            assert value.lower() not in entry.body.decode("utf-8", "replace").lower(), f"private {label} stored"
 
 
 def _normalised(body: bytes, query: str) -> bytes:
@@ -349,7 +358,7 @@ def _normalised(body: bytes, query: str) -> bytes:
 def test_search_is_not_an_oracle(client: Any, canaries: dict[str, Any]) -> None:
     for label, value in canaries["canaries"].items():
         random_word = "qz" + "".join(secrets.choice("bcdfghjkmnpqrstvwxz") for _ in range(len(value) - 2))
-        for path in ("/cases?q=", "/api/v1/cases?q="):
+        for path in ("/en/cases?q=", "/api/v1/cases?q="):
             secret = client.get(path + value)
             control = client.get(path + random_word)
             assert secret.status_code == control.status_code == 200
@@ -361,18 +370,19 @@ def test_search_is_not_an_oracle(client: Any, canaries: dict[str, Any]) -> None:
 
 def test_a_published_word_is_found(client: Any, canaries: dict[str, Any]) -> None:
     # The oracle test above would pass trivially if search found nothing at all.
-    assert "Published canary case" in client.get("/cases?q=anyone+may+read").get_data(as_text=True)
-    assert "Published canary case" in client.get("/cases?q=Sam").get_data(as_text=True)
+    assert "Published canary case" in client.get("/en/cases?q=anyone+may+read").get_data(as_text=True)
+    assert "Published canary case" in client.get("/en/cases?q=Sam").get_data(as_text=True)
 
 
-CRAWL_START = ["/", "/cases", "/feed.atom", "/sitemap.xml", "/api/v1/cases", "/api/v1/cases?per_page=100"]
+CRAWL_START = ["/", "/en/cases", "/en/feed.atom", "/sitemap.xml", "/api/v1/cases", "/api/v1/cases?per_page=100"]
 
 
 def _public_text(client: Any, slug: str) -> str:
     pages = {}
     for language in ("en", "fr"):
         client.set_cookie("lang", language)
-        start = [*CRAWL_START, f"/cases/{slug}", f"/cases/{slug}/feed.atom", f"/api/v1/cases/{slug}"]
+        start = [*CRAWL_START, f"/en/cases/{slug}", f"/en/cases/{slug}/feed.atom"]
+        start = [url.replace("/en/", f"/{language}/", 1) for url in start] + [f"/api/v1/cases/{slug}"]
         pages.update({f"{language} {url}": body for url, body in _crawl(client, start).items()})
     return "\n".join(body.decode("utf-8", "replace") for body in pages.values()).lower()
 

@@ -71,11 +71,11 @@ def test_unpublish_keeps_the_address(make_published: Any, staff: Any, publish: A
 
 def test_consent_withdrawal_unpublishes_at_once(make_published: Any, staff: Any, client: Any) -> None:
     case = make_published()
-    assert client.get(f"/cases/{case.public_slug}").status_code == 200
+    assert client.get(f"/en/cases/{case.public_slug}").status_code == 200
     people_services.update_person(case.people[0], actor=staff, values={"name_consent": "none"})
     db.session.commit()
     assert not case.published
-    assert client.get(f"/cases/{case.public_slug}").status_code == 404
+    assert client.get(f"/en/cases/{case.public_slug}").status_code == 404
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.unpublish")).all()
     assert entries and entries[-1].changes["reason"] == [None, "consent_withdrawn"]
 
@@ -117,7 +117,7 @@ def test_correction_note_is_shown_and_audited(make_published: Any, staff: Any, c
         correction={"note": "The date of the hearing was wrong."},
     )
     db.session.commit()
-    page = client.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    page = client.get(f"/en/cases/{case.public_slug}").get_data(as_text=True)
     assert "The date of the hearing was wrong." in page and "Corrected title" in page
     assert "correction.create" in _actions(case)
 

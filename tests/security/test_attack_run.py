@@ -112,8 +112,8 @@ def test_a_case_taken_down_leaves_every_public_surface_at_once(
     document = _public_document(client, case, UPLOADS / "good" / "suspension-letter-fr.pdf", "l.pdf", "Letter")
     slug, token = case.public_slug, document.public_token
     surfaces = [
-        f"/cases/{slug}",
-        f"/cases/{slug}/feed.atom",
+        f"/en/cases/{slug}",
+        f"/en/cases/{slug}/feed.atom",
         f"/api/v1/cases/{slug}",
         f"/documents/{token}",
     ]
@@ -130,7 +130,7 @@ def test_a_case_taken_down_leaves_every_public_surface_at_once(
             # The reader's copy is current: a conditional request is answered 304 while the case is public.
             assert anonymous.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304, url
     assert "ETag" in anonymous.get(f"/documents/{token}").headers
-    listings = ["/cases", "/feed.atom", "/sitemap.xml", "/api/v1/cases", "/"]
+    listings = ["/en/cases", "/en/feed.atom", "/sitemap.xml", "/api/v1/cases", "/en/"]
     assert all(slug in anonymous.get(url).get_data(as_text=True) for url in listings[:3])
 
     take_down(client, case)
@@ -289,7 +289,7 @@ def test_public_pdf_word_and_odt_copies_carry_no_metadata(
     ElementTree.fromstring(odt["meta.xml"])
 
     # Nothing of the name anywhere on the public side, as for the image copies.
-    page = anonymous.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    page = anonymous.get(f"/en/cases/{case.public_slug}").get_data(as_text=True)
     assert LEGAL_NAME not in page
 
 
@@ -483,7 +483,7 @@ def test_feeds_stay_well_formed_whatever_was_saved(app: Any, client: Any, login:
     case.title = f"Title{nasty}end"
     db.session.commit()
     anonymous = app.test_client()
-    for url in (f"/cases/{case.public_slug}/feed.atom", "/feed.atom", "/sitemap.xml"):
+    for url in (f"/en/cases/{case.public_slug}/feed.atom", "/en/feed.atom", "/sitemap.xml"):
         for language in ("en", "fr"):
             response = anonymous.get(url, headers={"Accept-Language": language})
             assert response.status_code == 200, url
@@ -505,7 +505,7 @@ def test_staff_delete_a_correction_note_with_confirmation(
     client.post(f"/staff/cases/{case.id}/public-content", data={**form, "correction_note": "Wrong date: CANARY-FIX"})
     correction = db.session.scalars(select(CaseCorrection)).one()
     anonymous = app.test_client()
-    assert "CANARY-FIX" in anonymous.get(f"/cases/{case.public_slug}").get_data(as_text=True)
+    assert "CANARY-FIX" in anonymous.get(f"/en/cases/{case.public_slug}").get_data(as_text=True)
     url = f"/staff/cases/{case.id}/corrections/{correction.id}/delete"
     content = client.get(f"/staff/cases/{case.id}/public-content").get_data(as_text=True)
     assert url in content
@@ -520,8 +520,8 @@ def test_staff_delete_a_correction_note_with_confirmation(
     assert db.session.scalar(select(func.count(CaseCorrection.id))) == 0
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "correction.delete")).one()
     assert entry.case_id == case.id and entry.object_id == correction.id and entry.actor_id is not None
-    assert "CANARY-FIX" not in anonymous.get(f"/cases/{case.public_slug}").get_data(as_text=True)
-    assert "CANARY-FIX" not in anonymous.get(f"/cases/{case.public_slug}/feed.atom").get_data(as_text=True)
+    assert "CANARY-FIX" not in anonymous.get(f"/en/cases/{case.public_slug}").get_data(as_text=True)
+    assert "CANARY-FIX" not in anonymous.get(f"/en/cases/{case.public_slug}/feed.atom").get_data(as_text=True)
     assert client.post(url).status_code == 404
     # Volunteers, even assigned to the case, may not.
     client.post(f"/staff/cases/{case.id}/public-content", data={**form, "correction_note": "Another"})
@@ -623,7 +623,7 @@ def test_absurd_page_numbers_and_filters_never_500(app: Any, client: Any, login:
         "/staff/dossiers/new?case=" + str(2**64),
         "/staff/letters/new?campaign=²",
         "/staff/cases?institution=²&page=²",
-        "/cases?institution=²&year=²&page=²",
+        "/en/cases?institution=²&year=²&page=²",
         "/api/v1/cases?page=²&per_page=" + str(2**64),
     ):
         assert client.get(url).status_code < 500, url
