@@ -176,15 +176,19 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _time(fn: Any, n: int) -> tuple[float, float]:
-    fn()  # warm the caches once
-    times = []
+def _time_pair(staff: Any, raw: Any, n: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(p50, p95) of the staff search and of the raw query, timed in turn (staff, raw, staff, raw...) so that both
+    see the same moments of a machine shared with other work."""
+    staff()  # warm the caches once
+    raw()
+    times: dict[Any, list[float]] = {staff: [], raw: []}
     for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-        db.session.expire_all()
-    return statistics.median(times), _percentile(times, 0.95)
+        for fn in (staff, raw):
+            t0 = time.perf_counter()
+            fn()
+            times[fn].append((time.perf_counter() - t0) * 1000)
+            db.session.expire_all()
+    return tuple((statistics.median(t), _percentile(t, 0.95)) for t in (times[staff], times[raw]))  # type: ignore[return-value]
 
 
 def main() -> int:
@@ -220,13 +224,18 @@ def main() -> int:
         for label, query in SEARCHES:
             filters = CaseFilters.from_args(query)
             total = find_cases(staff, filters).total
-            s50, s95 = _time(lambda f=filters: find_cases(staff, f), args.requests)
-            r50, r95 = _time(lambda q=query["q"]: raw_query(q), args.requests)
+            (s50, s95), (r50, r95) = _time_pair(
+                lambda f=filters: find_cases(staff, f), lambda q=query["q"]: raw_query(q), args.requests
+            )
             ratio = s95 / r95
             worst_ratio, worst_p95 = max(worst_ratio, ratio), max(worst_p95, s95)
             print(f"{label:24} {total:7,} {s50:9.1f} {s95:7.1f} {r50:8.1f} {r95:7.1f} {ratio:5.2f}x")
-        verdict = "meets" if worst_p95 < 100 and worst_ratio <= 1.5 else "MISSES"
-        print(f"\nworst staff p95 {worst_p95:.1f} ms, worst ratio {worst_ratio:.2f}x: {verdict} the targets")
+        ratio_verdict = "meets" if worst_ratio <= 1.5 else "MISSES"
+        p95_verdict = "meets" if worst_p95 < 100 else "MISSES"
+        print(
+            f"\nworst ratio {worst_ratio:.2f}x: {ratio_verdict} the target (<= 1.5x); "
+            f"worst staff p95 {worst_p95:.1f} ms: {p95_verdict} the target (< 100 ms)"
+        )
         db.session.remove()
         db.drop_all()
         db.engine.dispose()

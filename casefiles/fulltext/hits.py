@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from casefiles.documents.models import Document
-from casefiles.extensions import db
 from casefiles.fulltext.engine import matching_entries
 from casefiles.fulltext.terms import Query, Snippet, snippet
 
@@ -26,19 +22,13 @@ class Hit:
 def hits_for(case_ids: list[int], query: Query, per_case: int = 3) -> dict[int, list[Hit]]:
     """The best places each case matched, with a highlighted snippet of each."""
     entries = matching_entries(query, case_ids, per_case=per_case)
-    document_ids = {row.document_id for rows in entries.values() for row in rows if row.document_id}
-    titles = {}
-    if document_ids:
-        titles = dict(
-            db.session.execute(select(Document.id, Document.title).where(Document.id.in_(document_ids))).all()
-        )
     found: dict[int, list[Hit]] = {}
     for case_id, rows in entries.items():
         found[case_id] = [
             Hit(
                 snippet=snippet(row.body, query, near=row.near),
                 document_id=row.document_id,
-                document_title=titles.get(row.document_id),
+                document_title=row.document_title,
                 version=row.version,
                 page=row.page,
             )
