@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 import pyotp
-import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
@@ -49,6 +48,8 @@ def qr_data_url(uri: str) -> str:
 
     A PNG, not an inline SVG: an SVG inside a data: URL renders only with its XML namespace, which the inline
     form leaves out, so the code showed as a broken image."""
+    import segno  # only when someone sets up two-factor sign-in
+
     return segno.make(uri, error="m").png_data_uri(scale=5, border=4, dark="#000", light="#fff")
 
 

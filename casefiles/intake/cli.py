@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import click
-from cryptography.fernet import Fernet
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -25,6 +24,8 @@ def _configured_keys() -> bool:
 @with_appcontext
 def new_key(print_only: bool) -> None:
     """Create the key file (refused if one exists), or print a key for CASEFILES_INTAKE_KEYS."""
+    from cryptography.fernet import Fernet  # commands only; a web worker never loads it
+
     from casefiles.intake import crypto
 
     key = Fernet.generate_key().decode()
@@ -58,6 +59,8 @@ def rotate_key(keep_old: bool) -> None:
         return
     path = crypto.key_file()
     old = crypto.current_keys()  # creates the file outside production when there is none yet
+    from cryptography.fernet import Fernet
+
     new = Fernet.generate_key().decode()
     crypto.write_key_file(path, [new, *old])
     try:

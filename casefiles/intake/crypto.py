@@ -19,7 +19,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 
 SEALED_ADDRESS_PREFIX = "sealed:"
@@ -70,6 +69,8 @@ def _file_keys(path: Path) -> list[str]:
             raise IntakeKeyError(f"No intake key: run `flask intake new-key` (expected in {path}).") from None
         with _lock:
             if not path.exists():
+                from cryptography.fernet import Fernet
+
                 write_key_file(path, [Fernet.generate_key().decode()])
         stamp = path.stat().st_mtime_ns
     cached = _cache.get(str(path))
@@ -92,8 +93,17 @@ def current_keys() -> list[str]:
     return _file_keys(key_file())
 
 
-def _fernet() -> MultiFernet:
+def _fernet() -> Any:
+    # cryptography is imported when an intake is sealed or opened, not when a web worker starts.
+    from cryptography.fernet import Fernet, MultiFernet
+
     return MultiFernet([Fernet(k.encode()) for k in current_keys()])
+
+
+def _invalid_token() -> type[Exception]:
+    from cryptography.fernet import InvalidToken
+
+    return InvalidToken
 
 
 def seal(data: bytes) -> bytes:
@@ -105,7 +115,7 @@ def unseal(token: bytes) -> bytes:
     """Decrypt with any listed key; IntakeKeyError when none opens it (a key was dropped too early)."""
     try:
         return _fernet().decrypt(bytes(token))
-    except InvalidToken:
+    except _invalid_token():
         raise IntakeKeyError(
             "No intake key opens this submission: was a key removed before the rotation ended?"
         ) from None
@@ -115,7 +125,7 @@ def reseal(token: bytes) -> bytes:
     """The same content sealed with the newest key (for a rotation)."""
     try:
         return _fernet().rotate(bytes(token))
-    except InvalidToken:
+    except _invalid_token():
         raise IntakeKeyError(
             "No intake key opens this submission: was a key removed before the rotation ended?"
         ) from None

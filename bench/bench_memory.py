@@ -1,0 +1,218 @@
+"""Memory of a gunicorn worker: at rest, after 1,000 and after 10,000 requests, and the peak of a 500 MB upload.
+
+Loads a fictional data set into a temporary SQLite file (or --database-url) with bench_cases.load (2,000 cases and
+20,000 events by default; the first 500 published), starts gunicorn with ONE sync worker (every request lands on
+it), and reads the worker's memory from /proc: RSS (what `ps` shows), PSS (its share of pages shared with the
+master) and private memory (what it alone holds). Measured:
+
+  - at rest: the worker booted, before its first request;
+  - after 1,000 and after 10,000 requests of a mix of public pages (home, case list, random case pages in English
+    and French) and staff pages (case list at random pages, random case pages, name searches), signed in;
+  - the peak RSS (VmHWM, reset just before) of one 500 MB upload streamed to a case's documents.
+
+Targets: at rest < 60 MB; flat over 10,000 requests (bounded caches); upload peak < 100 MB. The machine is shared:
+memory figures do not depend on its load, timings would.
+
+    python bench/bench_memory.py                    # 1,000 then 10,000 requests, 500 MB upload
+    python bench/bench_memory.py --requests 2000 --upload-mb 100    # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+PUBLISHED = 500
+
+
+def _kb(pid: int, path: str, field: str) -> int:
+    match = re.search(rf"^{field}:\s+(\d+) kB", Path(f"/proc/{pid}/{path}").read_text(), re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def memory(pid: int) -> dict[str, float]:
+    """RSS, PSS and private memory of a process, in MB."""
+    private = sum(_kb(pid, "smaps_rollup", f) for f in ("Private_Clean", "Private_Dirty"))
+    return {
+        "rss": _kb(pid, "status", "VmRSS") / 1024,
+        "pss": _kb(pid, "smaps_rollup", "Pss") / 1024,
+        "private": private / 1024,
+        "peak": _kb(pid, "status", "VmHWM") / 1024,
+    }
+
+
+def worker_of(master: int, timeout: float = 60) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.2)
+    raise SystemExit("no gunicorn worker appeared")
+
+
+def seed(url: str, n_cases: int, n_events: int, storage: Path) -> None:
+    """The bench_cases data set, its first PUBLISHED cases published with a slug."""
+    from bench_cases import load
+    from sqlalchemy import text
+
+    from casefiles import create_app
+    from casefiles.extensions import db
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_STORAGE": str(storage)})
+    with app.app_context():
+        db.create_all()
+        load(n_cases, n_events)
+        db.session.execute(
+            text(
+                "UPDATE cases SET published = :yes, public_slug = 'case-' || id, published_at = created_at, "
+                "public_updated_at = created_at, status = 'active' WHERE id <= :n"
+            ),
+            {"yes": True, "n": PUBLISHED},
+        )
+        db.session.execute(text("UPDATE people SET name_consent = 'full_name' WHERE case_id <= :n"), {"n": PUBLISHED})
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def sign_in(session, base: str) -> None:  # noqa: ANN001 - a requests.Session
+    from bench_cases import PASSWORD
+
+    form = session.get(f"{base}/login", timeout=60).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    response = session.post(
+        f"{base}/login",
+        data={"email": "staff@bench.example", "password": PASSWORD, "csrf_token": token.group(1) if token else ""},
+        allow_redirects=False,
+        timeout=60,
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"sign-in failed: {response.status_code}")
+
+
+def request_mix(session, base: str, n: int, rng: random.Random, n_cases: int) -> dict[int, int]:  # noqa: ANN001
+    """n requests of public and staff pages; the count of each status code."""
+    from bench_cases import LAST
+
+    statuses: dict[int, int] = {}
+    for i in range(n):
+        slug = f"case-{rng.randint(1, min(PUBLISHED, n_cases))}"
+        pages = [
+            "/en/",
+            "/fr/cases",
+            f"/en/cases/{slug}",
+            f"/fr/cases/{slug}",
+            f"/staff/cases?page={rng.randint(1, max(1, n_cases // 25))}",
+            f"/staff/cases/{rng.randint(1, n_cases)}",
+            f"/staff/cases?q={rng.choice(LAST)}",
+        ]
+        response = session.get(base + pages[i % len(pages)], timeout=120)
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+    return statuses
+
+
+def main() -> int:
+    import requests
+    from bench_upload import _generate, _upload
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=10_000, help="requests in all (a reading after 1,000)")
+    parser.add_argument("--upload-mb", type=int, default=500)
+    parser.add_argument("--database-url", default="", help="an empty database (default: a temporary SQLite file)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="casefiles-bench-memory-") as tmp:
+        work = Path(tmp)
+        url = args.database_url or f"sqlite:///{work / 'bench.db'}"
+        t0 = time.perf_counter()
+        seed(url, args.cases, args.events, work / "instance" / "storage")
+        print(f"seeded {args.cases:,} cases, {args.events:,} events ({PUBLISHED} published) in "
+              f"{time.perf_counter() - t0:.0f} s")  # fmt: skip
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        env = {
+            **os.environ,
+            "CASEFILES_ENV": "development",
+            "DATABASE_URL": url,
+            "CASEFILES_INSTANCE": str(work / "instance"),
+            "CASEFILES_MAX_UPLOAD_MB": str(args.upload_mb + 10),
+            "PYTHONPATH": str(ROOT),
+        }
+        command = [sys.executable, "-m", "gunicorn", "-w", "1", "--timeout", "900", "--log-level", "warning"]
+        server = subprocess.Popen([*command, "-b", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env)
+        base = f"http://127.0.0.1:{port}"
+        readings: list[tuple[str, dict[str, float]]] = []
+        try:
+            worker = worker_of(server.pid)
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise SystemExit("gunicorn did not start") from None
+                    time.sleep(0.2)
+            time.sleep(3)  # the worker has imported the app and waits for its first request
+            readings.append(("at rest (booted, no request yet)", memory(worker)))
+            session = requests.Session()
+            sign_in(session, base)
+            rng = random.Random(11)
+            first = min(1000, args.requests)
+            t0 = time.perf_counter()
+            statuses = request_mix(session, base, first, rng, args.cases)
+            readings.append((f"after {first:,} requests", memory(worker)))
+            if args.requests > first:
+                more = request_mix(session, base, args.requests - first, rng, args.cases)
+                for code, n in more.items():
+                    statuses[code] = statuses.get(code, 0) + n
+                readings.append((f"after {args.requests:,} requests", memory(worker)))
+            seconds = time.perf_counter() - t0
+            if worker_of(server.pid) != worker:
+                raise SystemExit("the worker was replaced during the run")
+
+            source = work / "upload.txt"
+            _generate(source, args.upload_mb * 1024 * 1024)
+            cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+            Path(f"/proc/{worker}/clear_refs").write_text("5")  # the peak from here on: the upload's own
+            before = memory(worker)
+            upload_seconds, status = _upload(port, cookie, source)
+            after = memory(worker)
+            source.unlink()
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+    print(f"gunicorn -w 1 (sync); {args.requests:,} requests in {seconds:.0f} s, status codes {statuses}; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")  # fmt: skip
+    print(f"\n{'worker memory':40} {'RSS MB':>8} {'PSS MB':>8} {'private MB':>11}")
+    for label, reading in readings:
+        print(f"{label:40} {reading['rss']:8.1f} {reading['pss']:8.1f} {reading['private']:11.1f}")
+    rest, last = readings[0][1]["rss"], readings[-1][1]["rss"]
+    grown = readings[-1][1]["rss"] - readings[1][1]["rss"] if len(readings) > 2 else 0.0
+    print(f"\nat rest: {rest:.1f} MB RSS (target < 60 MB) {'OK' if rest < 60 else 'ABOVE TARGET'}")
+    print(f"growth from 1,000 to {args.requests:,} requests: {grown:+.1f} MB RSS (target: flat)")
+    verdict = "OK" if after["peak"] < 100 else "ABOVE TARGET"
+    print(f"{args.upload_mb} MB upload (status {status}, {upload_seconds:.1f} s): RSS before {before['rss']:.1f} MB, "
+          f"peak {after['peak']:.1f} MB (target < 100 MB) {verdict}")  # fmt: skip
+    return 0 if rest < 60 and after["peak"] < 100 and last - rest < 40 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
