@@ -138,3 +138,29 @@ def test_lookups_use_indexes_not_a_scan(app: Any, make_case: Any) -> None:
                 conn.exec_driver_sql("SET enable_seqscan = off")
                 plan = " | ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
                 assert "Index" in plan, (statement, plan)
+
+
+def test_opening_a_case_names_its_possible_duplicates_without_blocking(client: Any, login: Any, make_case: Any) -> None:
+    login("staff")
+    earlier = make_case(
+        person={"legal_name": "Sam Fictif-Côté", "contact_email": "sam@example.org", "category": "teacher"}
+    )
+    data = {
+        "title": "Teacher reprimanded for an op-ed",
+        "status": "intake",
+        "outcome": "ongoing",
+        "priority": "normal",
+        "legal_name": "Côté Sam Fictif",
+        "name_consent": "none",
+        "category": "teacher",
+        "institution_kind": "school_board",
+    }
+    response = client.post("/staff/cases/new", data=data, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"This case may be the same as {earlier.reference} (Same person&#39;s name)" in html
+    from sqlalchemy import func, select
+
+    from casefiles.cases.models import Case
+
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 2  # saved all the same
