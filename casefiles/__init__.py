@@ -117,6 +117,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(campaigns_bp, url_prefix="/staff/campaigns")
     app.register_blueprint(organizations_bp, url_prefix="/staff/organizations")
     app.register_blueprint(letters_bp, url_prefix="/staff/letters")
+    from casefiles.letters.entry_views import bp as letter_entries_bp
+
+    app.register_blueprint(letter_entries_bp, url_prefix="/staff/letters")
     app.register_blueprint(transfer_bp, url_prefix="/staff")
     from casefiles.briefs.views import bp as briefs_bp
 
@@ -138,6 +141,9 @@ def _register_blueprints(app: Flask) -> None:
     from casefiles.petitions.views import bp as petitions_bp
 
     app.register_blueprint(petitions_bp)
+    from casefiles.reminders.views import bp as reminders_bp
+
+    app.register_blueprint(reminders_bp)
     app.register_blueprint(publishing_bp, url_prefix="/staff/cases")
     app.register_blueprint(review_bp, url_prefix="/staff/cases")
     from casefiles.documents.views import bp as documents_bp
@@ -174,6 +180,11 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(petitions_cli)
     app.cli.add_command(mail_cli)
+    from casefiles.followers.cli import followers_cli
+    from casefiles.reminders.cli import reminders_cli
+
+    app.cli.add_command(followers_cli)
+    app.cli.add_command(reminders_cli)
     from casefiles.fulltext.cli import search_cli
 
     app.cli.add_command(search_cli)

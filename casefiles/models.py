@@ -26,6 +26,9 @@ from casefiles.records.models import PendingRevision  # noqa: F401
 from casefiles.mail.models import OutboxMessage  # noqa: F401
 from casefiles.petitions.models import PetitionSignature  # noqa: F401
 from casefiles.intake.models import Submission, SubmissionFile  # noqa: F401
+from casefiles.followers.models import Follow  # noqa: F401
+from casefiles.letters.models import LetterEntry  # noqa: F401
+from casefiles.reminders.models import ReminderPreference  # noqa: F401
 from casefiles.fulltext.models import SearchEntry  # noqa: F401
 import casefiles.declarations  # noqa: F401,E402 (every record type declared, with its model)
 

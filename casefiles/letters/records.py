@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from casefiles.campaigns.models import Campaign
 from casefiles.extensions import db
 from casefiles.letters.models import Letter, LetterSignatory
-from casefiles.records.fields import DATE, INT, LONG_TEXT, REF, Field, FieldError
+from casefiles.records.fields import BOOL, DATE, INT, LONG_TEXT, REF, Field, FieldError
 from casefiles.records.registry import Record
 
 BODY = 100_000
@@ -55,6 +55,7 @@ LETTER = Record(
               extra={"select": True, "form": {"coerce": _campaign_choice}}),
         Field("body_en", _l("Text (English)"), LONG_TEXT, max_length=BODY, french="body_fr", search=True),
         Field("body_fr", _l("Text (French)"), LONG_TEXT, max_length=BODY, search=True),
+        Field("is_public", _l("Shown publicly, open to new organizations"), BOOL),
     ],
     summary=lambda letter: letter.title,
     validate=_validate_letter,

@@ -42,6 +42,7 @@ SECRET_COLUMNS = {
     "users": {"password_hash", "session_token", "totp_secret", "totp_last_step", "totp_enabled_at", "last_login_at"},
     # A pending confirmation link's secret (hashed): a moved site asks the signer to sign again.
     "petition_signatures": {"token_hash"},
+    "follows": {"token_hash"},
 }
 # Columns naming a stored file, with the column holding its SHA-256; the files travel in the archive.
 FILE_COLUMNS = {

@@ -61,6 +61,7 @@ NOT_EXPORTED_TABLES = {
 NOT_EXPORTED_COLUMNS = {
     "users": {"password_hash", "session_token", "totp_secret", "totp_last_step", "totp_enabled_at", "last_login_at"},
     "petition_signatures": {"token_hash"},
+    "follows": {"token_hash"},
 }
 # Imported by the loading itself, not part of what was exported.
 OWN_AUDIT_ACTIONS = {"import.everything"}
