@@ -193,10 +193,10 @@ def _ends_on_page(pdf: bytes, last_words: str) -> bool:
 
 
 def _now_display(language: str) -> str:
-    from flask_babel import format_datetime
+    from casefiles.dates import format_moment
 
     with force_locale(language):
-        return format_datetime(utcnow(), "medium")
+        return format_moment(utcnow(), zone=True)
 
 
 def safe_filename(text: str) -> str:
