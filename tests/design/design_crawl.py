@@ -285,8 +285,11 @@ def _tick(results: Results, phase: str, started: float) -> None:
 
 
 # Pages whose example answers on purpose with another status (an invalid link shows its message with a 404).
-# A dossier still queued has no file yet; evidence marked by hand has no captured files.
+# A dossier still queued has no file yet; evidence marked by hand has no captured files; a case without a photo
+# has no photo image.
 EXPECTED_STATUS = {
+    "public.photo",
+    "publishing.photo_image",
     "petitions.confirm",
     "followers.confirm",
     "followers.unsubscribe",
