@@ -161,7 +161,7 @@ def test_dashboard_deadlines_and_overdue(client, login, make_case):
     services.add_task(case, actor=None, values={"title": "Far thing", "due_date": date.today() + timedelta(days=40)})
     db.session.commit()
     html = client.get("/staff/").get_data(as_text=True)
-    assert 'class="overdue"' in html and "Late thing" in html and "Soon thing" in html
+    assert "2 days late" in html and "Late thing" in html and "Soon thing" in html
     assert "Far thing" not in html
     assert "Mine" in html and "Cases by status" in html
 
