@@ -289,12 +289,13 @@ def _institution(case: Case, language: str = "en") -> dict[str, Any] | None:
     }
 
 
-def public_url(slug: str) -> str:
-    """The public case page, absolute (for the QR code)."""
+def public_url(slug: str, language: str = "en") -> str:
+    """The public case page in the brief's language, absolute (for the QR code and the printed link)."""
+    language = language if language in ("en", "fr") else "en"
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
-        return f"{base.rstrip('/')}/cases/{slug}"
-    return url_for("public.case", slug=slug, _external=True)
+        return f"{base.rstrip('/')}/{language}/cases/{slug}"
+    return url_for("public.case", slug=slug, lang=language, _external=True)
 
 
 def qr_data_url(url: str) -> str:
@@ -340,7 +341,7 @@ def public_context(case: Case, language: str) -> dict[str, Any] | None:
     pub = public_case(case, language)
     if pub is None:
         return None
-    url = public_url(pub.slug)
+    url = public_url(pub.slug, language)
     return {
         "title": _typeset(pub.title, pub.title_language),
         "names": list(pub.display_names),
@@ -412,7 +413,7 @@ def one_pager_context(case: Case, level: int = 0, language: str = "en") -> dict[
                 targets.append(Text(_clip(str(target), 120), target.lang))
     supporters = [c for c in campaigns if c["supporters_raw"]]
     published = is_public(case)
-    url = public_url(case.public_slug) if published else ""
+    url = public_url(case.public_slug, language) if published else ""
     return {
         "title": local_text(language, case.title, case.title_fr),
         "who": who,

@@ -148,6 +148,7 @@ def test_french_public_brief_carries_the_french_sanction_and_speech(client, logi
     assert "Expulsée trois jours après le rassemblement." in text
     assert "Elle a qualifié le centre de détention de honte." in text
     assert "Deported three days" not in text and "a disgrace" not in text and "nobody may read" not in text
+    assert f"/fr/cases/{case.public_slug}" in text  # the printed link opens the French page
 
 
 def test_the_body_of_a_public_sanction_lists_the_case_and_a_private_ones_does_not(client, make_case, publish, staff):
