@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Table, and_, exists, func, select, update
+from sqlalchemy import Column, Table, UniqueConstraint, and_, exists, func, select, update
 
 from casefiles.cases.models import Case
 from casefiles.db import Base, utcnow
@@ -141,7 +141,7 @@ def _unique_sets(table: Table, column: Column) -> list[list[Column]]:
         sets.append(list(table.primary_key.columns))
     for constraint in table.constraints:
         cols = list(getattr(constraint, "columns", []))
-        if constraint.__class__.__name__ == "UniqueConstraint" and column in cols:
+        if isinstance(constraint, UniqueConstraint) and column in cols:
             sets.append(cols)
     for index in table.indexes:
         if index.unique and column in list(index.columns):
