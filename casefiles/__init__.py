@@ -150,8 +150,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(documents_bp)  # its routes carry their own /staff/... and public /documents/... paths
     from casefiles.intake.views import bp as intake_bp
+    from casefiles.intake.views import public_bp as public_intake_bp
 
-    app.register_blueprint(intake_bp)  # public /help and the staff queue under /staff/intake
+    app.register_blueprint(intake_bp)  # the staff queue under /staff/intake
+    app.register_blueprint(public_intake_bp)  # the public form, /en/help and /fr/help
     from casefiles.evidence.views import bp as evidence_bp
 
     app.register_blueprint(evidence_bp, url_prefix="/staff")

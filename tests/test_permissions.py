@@ -87,6 +87,11 @@ EXPECTED_MINIMUM_ROLE: dict[str, Role] = {
     "transfer.export_page": Role.ADMIN,
     "transfer.export_download": Role.ADMIN,
     "transfer.import_all": Role.ADMIN,
+    # help requests: staff decide; a volunteer reads only the ones assigned to them
+    "intake.assign": Role.STAFF,
+    "intake.convert": Role.STAFF,
+    "intake.decline": Role.STAFF,
+    "intake.spam": Role.STAFF,
 }
 
 # Values for string arguments that are not ids of objects.
@@ -240,7 +245,7 @@ def _expected(role: str, rule: Rule) -> bool | None:
 
 
 # Pages without a case in their URL that every volunteer uses (checked as allowed, not only "not refused").
-VOLUNTEER_PAGES = {"cases.dashboard", "cases.index", "cases.new", "institutions.index", "auth.account"}
+VOLUNTEER_PAGES = {"cases.dashboard", "cases.index", "cases.new", "institutions.index", "auth.account", "intake.queue"}
 
 
 def _check(role: str, rule: Rule, method: str, url: str, real: bool, response: Any) -> str | None:

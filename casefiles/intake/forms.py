@@ -27,7 +27,7 @@ from casefiles.forms_common import PartialDateField, strip
 EMAIL_MAX = 100  # room in the outbox for the sealed address
 
 
-class DayField(StringField):
+class CalendarDayField(StringField):
     """A calendar day (a date input in browsers; typed as YYYY-MM-DD without one)."""
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
@@ -104,8 +104,8 @@ class HelpForm(FlaskForm):
         validators=[Length(max=5_000)],
     )
     sanction_date = PartialDateField(_l("Date of the punishment"))
-    hearing_date = DayField(_l("Next hearing or meeting"))
-    appeal_deadline = DayField(_l("Deadline to appeal or to answer"))
+    hearing_date = CalendarDayField(_l("Next hearing or meeting"))
+    appeal_deadline = CalendarDayField(_l("Deadline to appeal or to answer"))
     other_dates = TextAreaField(_l("Other dates we should know"), filters=[strip], validators=[Length(max=2_000)])
     email = EmailField(
         _l("Email"),

@@ -38,12 +38,15 @@ from casefiles.intake.forms import ActionForm, AssignForm, ConvertForm, DeclineF
 from casefiles.intake.models import OPEN_STATUSES, IntakeStatus, Submission
 from casefiles.mail import worker
 from casefiles.pagination import paginate, scalar_rows
+from casefiles.public.language import LANG_PREFIX
 from casefiles.public.views import locale
 from casefiles.records.fields import FieldError
 from casefiles.security.throttle import Counter, Limit, client_network, current_throttle
 from casefiles.views_common import get_or_404, parse_id
 
 bp = Blueprint("intake", __name__)
+# The form is a public page: its address carries its language (/en/help, /fr/help).
+public_bp = Blueprint("public_intake", __name__, url_prefix=LANG_PREFIX)
 DEFAULT_LIMIT = "10 per hour"
 PER_PAGE = 25
 
@@ -94,7 +97,7 @@ def _form_page(form: HelpForm, status: int = 200, notice: str | None = None) -> 
     return response
 
 
-@bp.route("/help", methods=["GET", "POST"])
+@public_bp.route("/help", methods=["GET", "POST"])
 @public
 def ask() -> ResponseReturnValue:
     """The "Ask for help" form: no account, nothing shown publicly, everything sealed at rest."""

@@ -48,6 +48,11 @@ def form_values(**overrides: Any) -> dict[str, Any]:
         "website": "",
     }
     values.update(overrides)
+    # A partial date travels as one text (YYYY, YYYY-MM, YYYY-MM-DD) or as its parts (year, month select, day).
+    for name in ("when", "sanction_date"):
+        parts = (values.get(name) or "").split("-")
+        for suffix, part in zip(("year", "month", "day"), parts + ["", "", ""], strict=False):
+            values.setdefault(f"{name}-{suffix}", part.lstrip("0") if suffix != "year" else part)
     return values
 
 

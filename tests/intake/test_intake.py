@@ -17,22 +17,24 @@ from casefiles.intake import crypto, services
 from casefiles.intake.models import IntakeStatus, Submission
 from casefiles.mail.models import OutboxMessage
 
+HELP = "/en/help"  # the form's English address (the French one is /fr/help)
+
 
 @pytest.fixture
 def app_overrides() -> dict[str, Any]:
     return {"INTAKE_MIN_SECONDS": 0}
 
 
-def _started(client: Any) -> str:
-    page = client.get("/help").get_data(as_text=True)
+def _started(client: Any, path: str = HELP) -> str:
+    page = client.get(path).get_data(as_text=True)
     return re.search(r'name="started" type="hidden" value="([^"]+)"', page).group(1)
 
 
-def post_help(client: Any, files: list[tuple[bytes, str]] | None = None, **overrides: Any) -> Any:
-    data: dict[str, Any] = form_values(started=_started(client), **overrides)
+def post_help(client: Any, files: list[tuple[bytes, str]] | None = None, path: str = HELP, **overrides: Any) -> Any:
+    data: dict[str, Any] = form_values(started=_started(client, path), **overrides)
     if files:
         data["files"] = [(io.BytesIO(content), name) for content, name in files]
-    return client.post("/help", data=data, content_type="multipart/form-data")
+    return client.post(path, data=data, content_type="multipart/form-data")
 
 
 def _reference(response: Any) -> str:
@@ -44,8 +46,7 @@ def _reference(response: Any) -> str:
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_form_needs_no_account_and_says_who_reads_it(client: Any, language: str) -> None:
-    client.set_cookie("lang", language)
-    response = client.get("/help")
+    response = client.get(f"/{language}/help")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -86,8 +87,7 @@ def test_the_acknowledgement_reaches_the_real_address_in_the_persons_language(ap
     server = SmtpServer().start()
     try:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_WORKER="off")
-        client.set_cookie("lang", "fr")
-        reference = _reference(post_help(client, email="lea@example.org"))
+        reference = _reference(post_help(client, email="lea@example.org", path="/fr/help"))
         assert deliver_due()["sent"] == 1
         (message,) = server.inbox.to("lea@example.org")
         assert reference in message["Subject"] and reference in text_of(message)
@@ -126,6 +126,12 @@ def test_a_file_over_the_size_limit_is_refused(app: Any, client: Any) -> None:
     assert counts() == before
 
 
+def test_the_old_address_leads_to_the_form_in_the_visitors_language(client: Any) -> None:
+    client.set_cookie("lang", "fr")
+    response = client.get("/help")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/fr/help")
+
+
 # --- bots ---------------------------------------------------------------------------------------------------
 
 
@@ -142,7 +148,7 @@ def test_a_form_sent_too_fast_is_refused_and_nothing_is_stored(app: Any, client:
     response = post_help(client)
     assert response.status_code == 422
     assert "take a moment to check your answers" in response.get_data(as_text=True)
-    forged = client.post("/help", data=form_values(started="not-ours"))
+    forged = client.post(HELP, data=form_values(started="not-ours"))
     assert forged.status_code == 422
     assert counts() == before
 
@@ -156,9 +162,7 @@ def test_the_throttle_refuses_the_next_request_from_the_same_address(app: Any, c
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert counts() == before
     other = app.test_client()
-    elsewhere = other.post(
-        "/help", data=form_values(started=_started(other)), environ_base={"REMOTE_ADDR": "192.0.2.7"}
-    )
+    elsewhere = other.post(HELP, data=form_values(started=_started(other)), environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert elsewhere.status_code == 200  # another address is not refused
 
 

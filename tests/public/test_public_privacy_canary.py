@@ -159,6 +159,7 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
             )
         )
     _case_record_canaries(case, staff, put)
+    _intake_canaries(put)
     db.session.commit()
     public_services.publish_case(case, actor=staff, checklist=public_services.ReviewChecklist(True, True))
     db.session.commit()
@@ -258,6 +259,34 @@ def _case_record_canaries(case: Any, staff: Any, put: Any) -> None:
 
 
 
+def _intake_canaries(put: Any) -> None:
+    """A help request from the public form, every field and its file full of canaries: nothing of it is public."""
+    import io
+
+    from casefiles.intake import services as intake
+
+    intake.submit(
+        values={
+            "for_whom": "someone_else",
+            "person_name": put("intakename"),
+            "helper_name": put("intakehelper"),
+            "person_role": put("intakerole"),
+            "what_happened": put("intaketext"),
+            "where": put("intakewhere"),
+            "institution": put("intakeinstitution"),
+            "sanction_details": put("intakesanction"),
+            "other_dates": put("intakedates"),
+            "email": f"{put('intakeemail')}@example.org",
+            "phone": put("intakephone"),
+            "safe_contact": put("intakesafe"),
+            "consent_contact": True,
+            "consent_store": True,
+        },
+        files=[("notes.txt", io.BytesIO(f"{put('intakefile')}\n".encode()))],
+        locale="en",
+    )
+
+
 def _crawl(client: Any, start: list[str]) -> dict[str, bytes]:
     """Every same-site public URL reachable from the start pages (never the staff side)."""
     seen: dict[str, bytes] = {}
@@ -304,6 +333,7 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
         "/en/feed.atom",
         "/sitemap.xml",
         "/robots.txt",
+        "/help",
         "/api/v1/cases",
         f"/api/v1/cases/{slug}",
         "/api/v1/cases?per_page=100",
@@ -339,6 +369,7 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
     )
     assert "Listedfirst (Montréal)" in running_page and "79" in running_page  # 77 counted + 2 confirmed here
     assert any(url.endswith("/sign") for url in pages)  # the crawl saw the petition form
+    assert any(url.endswith("/help") for url in pages)  # and the help form
     for label, value in canaries["canaries"].items():
         for url, body in pages.items():
             text = body.decode("utf-8", "replace").lower()
