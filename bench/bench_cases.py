@@ -63,6 +63,7 @@ from casefiles.extensions import db  # noqa: E402
 from casefiles.fulltext.models import SearchEntry  # noqa: E402
 from casefiles.fulltext.terms import index_terms  # noqa: E402
 from casefiles.institutions.models import Institution, institution_key  # noqa: E402
+from casefiles.people import matching  # noqa: E402
 from casefiles.people.models import Person  # noqa: E402
 
 PASSWORD = "bench password not secret 42"
@@ -245,12 +246,14 @@ def load(n_cases: int, n_events: int, seed: int = 7) -> dict[str, Any]:
         for position in range(1 if rng.random() < 0.9 else rng.randint(2, 11)):
             person_id += 1
             legal_name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            email = f"person{person_id}@example.org"
             names.append(legal_name)
             loader.add(
                 Person.__table__,
                 {"id": person_id, "case_id": case_id, "position": position, "legal_name": legal_name,
                  "name_consent": rng.choice([c.value for c in NameConsent]), "category": rng.choice(categories),
-                 "contact_email": f"person{person_id}@example.org", "created_at": created, "updated_at": created},
+                 "contact_email": email, "created_at": created, "updated_at": created,
+                 "name_key": matching.name_key(legal_name), "email_key": matching.email_key(email)},
             )  # fmt: skip
         sanction_id += 1
         s_day, s_precision = _partial(rng, start, 3000)
@@ -258,7 +261,7 @@ def load(n_cases: int, n_events: int, seed: int = 7) -> dict[str, Any]:
         loader.add(
             Sanction.__table__,
             {"id": sanction_id, "case_id": case_id, "type": rng.choice([t.value for t in SanctionType]),
-             "imposed_by": inst_name, "date": s_day, "date_precision": s_precision, "appeal_deadline": deadline,
+             "imposed_by": inst_name, "institution_id": inst_id, "date": s_day, "date_precision": s_precision, "appeal_deadline": deadline,
              "created_at": created, "updated_at": created},
         )  # fmt: skip
         if deadline:
