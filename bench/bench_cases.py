@@ -261,7 +261,8 @@ def load(n_cases: int, n_events: int, seed: int = 7) -> dict[str, Any]:
         loader.add(
             Sanction.__table__,
             {"id": sanction_id, "case_id": case_id, "type": rng.choice([t.value for t in SanctionType]),
-             "imposed_by": inst_name, "institution_id": inst_id, "date": s_day, "date_precision": s_precision, "appeal_deadline": deadline,
+             "imposed_by": inst_name, "institution_id": inst_id, "date": s_day, "date_precision": s_precision,
+             "appeal_deadline": deadline,
              "created_at": created, "updated_at": created},
         )  # fmt: skip
         if deadline:
