@@ -144,6 +144,11 @@ def _register_blueprints(app: Flask) -> None:
     from casefiles.reminders.views import bp as reminders_bp
 
     app.register_blueprint(reminders_bp)
+    from casefiles.followers.views import bp as followers_bp
+    from casefiles.letters.public_views import bp as public_letters_bp
+
+    app.register_blueprint(followers_bp)  # public pages under /en/ and /fr/; one-click unsubscribe at the root
+    app.register_blueprint(public_letters_bp)  # under /en/ and /fr/
     app.register_blueprint(publishing_bp, url_prefix="/staff/cases")
     app.register_blueprint(review_bp, url_prefix="/staff/cases")
     from casefiles.documents.views import bp as documents_bp

@@ -99,6 +99,11 @@ STRING_ARGUMENTS = {"lang": "en", "code": "en", "filename": "css/casefiles.css"}
 # The parts of a case addressed by item_id, by the URL segment that names them.
 PART_SEGMENTS = ("people", "sanctions", "events", "tasks")
 UNRESOLVED_ID = 987654
+# POSTs without a CSRF token by design, each authorized otherwise: the follow form of the cached public pages (a
+# signed stamp for the page; it can only send a confirmation link to the address typed) and one-click unsubscribe
+# (RFC 8058: the mail client posts; the signed token of that address is the authority). They still change nothing
+# here (no stamp, no valid token) and never fail.
+CSRF_EXEMPT = {"followers.follow_case", "followers.follow_campaign", "followers.unsubscribe"}
 
 
 def _methods(rule: Rule) -> list[str]:
@@ -409,7 +414,7 @@ class TestCsrf:
             for url, _real in _urls(app, rule, world):
                 response = client.post(url, data={"confirm": "y", "title": "Changed"})
                 posted += 1
-                if response.status_code != 400:
+                if response.status_code != 400 and not (rule.endpoint in CSRF_EXEMPT and response.status_code < 500):
                     problems.append(f"POST {url} ({rule.endpoint}) -> {response.status_code}")
         assert posted > 10
         assert not problems, "\n".join(problems)

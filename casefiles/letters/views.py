@@ -70,8 +70,16 @@ def new() -> ResponseReturnValue:
 @bp.route("/<int:letter_id>")
 def detail(letter_id: int) -> ResponseReturnValue:
     """The letter, its signatories, and the paste box."""
+    from casefiles.letters.entries import pending_count
+
     letter = _load(letter_id)
-    return render_template("letters/detail.html", letter=letter, paste_form=PasteForm(), confirm_form=ConfirmForm())
+    return render_template(
+        "letters/detail.html",
+        letter=letter,
+        paste_form=PasteForm(),
+        confirm_form=ConfirmForm(),
+        pending_requests=pending_count(letter),
+    )
 
 
 @bp.route("/<int:letter_id>/edit", methods=["GET", "POST"])

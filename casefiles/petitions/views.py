@@ -145,7 +145,5 @@ def export_pdf(campaign_id: int) -> ResponseReturnValue:
         abort(503)
     db.session.commit()
     response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="petition-{campaign.id}-signatures-{language}.pdf"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="petition-{campaign.id}-signatures-{language}.pdf"'
     return response

@@ -121,8 +121,9 @@ def _validate_file(data: bytes, filename: str) -> tuple[ImportReport, list[tuple
         elif "date" in values and "channel" in values:
             key = (ref, values["date"], values["channel"])
             if key in seen:
-                refuse("date", _l("the same campaign, date and channel already appear on row %(first)s.",
-                                  first=seen[key]))
+                refuse(
+                    "date", _l("the same campaign, date and channel already appear on row %(first)s.", first=seen[key])
+                )
             seen.setdefault(key, number)
         if result.messages:
             result.action = REFUSE

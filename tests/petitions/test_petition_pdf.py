@@ -53,8 +53,10 @@ def test_the_pdf_lists_confirmed_signers_only_without_emails(app: Any, petition:
     login.logout()
     login("staff")
     assert "signatures.pdf" in client.get(f"/staff/campaigns/{petition.id}").get_data(as_text=True)
-    for lang, heading, count in (("en", "Petition: Reinstate the student", "2 confirmed signatures"),
-                                 ("fr", "Pétition", "2 signatures confirmées")):
+    for lang, heading, count in (
+        ("en", "Petition: Reinstate the student", "2 confirmed signatures"),
+        ("fr", "Pétition", "2 signatures confirmées"),
+    ):
         answer = client.get(f"/staff/campaigns/{petition.id}/signatures.pdf?lang={lang}")
         assert answer.status_code == 200 and answer.mimetype == "application/pdf"
         assert answer.headers["Content-Disposition"].startswith("attachment;")

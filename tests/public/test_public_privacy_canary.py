@@ -160,6 +160,7 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
         )
     _case_record_canaries(case, staff, put)
     _intake_canaries(put)
+    _supporter_canaries(case, running, staff, put)
     db.session.commit()
     public_services.publish_case(case, actor=staff, checklist=public_services.ReviewChecklist(True, True))
     db.session.commit()
@@ -287,6 +288,59 @@ def _intake_canaries(put: Any) -> None:
     )
 
 
+def _supporter_canaries(case: Any, campaign: Any, staff: Any, put: Any) -> None:
+    """Followers of the case and campaign (confirmed or not), a public sign-on letter whose requests to sign (pending,
+    approved, refused) carry their contact's name, email and city: none of these may ever show."""
+    from casefiles.db import utcnow
+    from casefiles.followers.models import Follow
+    from casefiles.letters import entries
+    from casefiles.letters import services as letters
+
+    for i, (target, confirmed) in enumerate(
+        [(f"case:{case.id}", True), (f"case:{case.id}", False), (f"campaign:{campaign.id}", True)]
+    ):
+        kind, _, target_id = target.partition(":")
+        db.session.add(
+            Follow(
+                target=target,
+                case_id=int(target_id) if kind == "case" else None,
+                campaign_id=int(target_id) if kind == "campaign" else None,
+                email=f"{put(f'followeremail{i}')}@example.org",
+                locale="en",
+                token_hash=None if confirmed else "1" * 64,
+                confirmed_at=utcnow() if confirmed else None,
+                fingerprint="",
+                seen=[],
+            )
+        )
+    letter = letters.create_letter(
+        actor=staff,
+        values={"title": "Public canary letter", "body_en": "We ask.", "body_fr": "Nous demandons.", "is_public": True},
+    )
+    letters.add_signatories(letter, "Signed canary union", actor=staff)
+    for status in ("pending", "approved", "rejected"):
+        name = "Approvedcanary Collective" if status == "approved" else put(f"entryorg{status}")
+        entry = entries.submit_entry(
+            letter,
+            values={
+                "organization_name": name,
+                "contact_name": put(f"entrycontact{status}"),
+                "contact_email": f"{put(f'entryemail{status}')}@example.org",
+                "city": put(f"entrycity{status}"),
+            },
+            locale="fr",
+        )
+        if status == "approved":
+            entries.approve(entry, actor=staff)
+        elif status == "rejected":
+            entries.reject(entry, actor=staff)
+    staff_letter = letters.create_letter(
+        actor=staff, values={"title": put("staffonlyletter"), "body_en": put("staffbody")}
+    )
+    db.session.flush()
+    assert staff_letter.is_public is False
+
+
 def _crawl(client: Any, start: list[str]) -> dict[str, bytes]:
     """Every same-site public URL reachable from the start pages (never the staff side)."""
     seen: dict[str, bytes] = {}
@@ -339,6 +393,8 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
         "/api/v1/cases?per_page=100",
         "/api/v1/campaigns",
         "/api/v1/openapi.json",
+        "/en/letters",
+        *[f"/en/letters/{n}" for n in range(1, 4)],
         "/en/campaigns",
         "/en/campaigns/updates",
         *[f"/en/campaigns/{n}" for n in range(1, 8)],
@@ -370,6 +426,9 @@ def test_no_canary_on_any_public_surface(client: Any, canaries: dict[str, Any]) 
     assert "Listedfirst (Montréal)" in running_page and "79" in running_page  # 77 counted + 2 confirmed here
     assert any(url.endswith("/sign") for url in pages)  # the crawl saw the petition form
     assert any(url.endswith("/help") for url in pages)  # and the help form
+    assert "Follow this case by email" in page and any(url.endswith("/follow") for url in pages)
+    letter = pages["en /en/letters/1"].decode()
+    assert "Public canary letter" in letter and "Approvedcanary Collective" in letter  # the crawl saw the letter
     for label, value in canaries["canaries"].items():
         for url, body in pages.items():
             text = body.decode("utf-8", "replace").lower()

@@ -2,6 +2,7 @@
 days, in their language, through a real SMTP server on loopback; once a day however often it runs; never to a
 person who opted out, and never about closed cases or other people's deadlines."""
 
+# ruff: noqa: F811 - test arguments are fixtures
 from __future__ import annotations
 
 import sys
@@ -37,14 +38,26 @@ def deadlines(make_user: Any, make_case: Any) -> dict[str, Any]:
     closed.status = "closed"
     db.session.commit()
     add = case_services.add_task
-    add(case, actor=staff, values={"title": "Appeal to the senate", "due_date": TODAY - timedelta(days=2), "owner_id": alice.id})
-    add(case, actor=staff, values={"title": "Call the union", "due_date": TODAY + timedelta(days=7), "owner_id": alice.id})
+    add(
+        case,
+        actor=staff,
+        values={"title": "Appeal to the senate", "due_date": TODAY - timedelta(days=2), "owner_id": alice.id},
+    )
+    add(
+        case,
+        actor=staff,
+        values={"title": "Call the union", "due_date": TODAY + timedelta(days=7), "owner_id": alice.id},
+    )
     add(case, actor=staff, values={"title": "Far away", "due_date": TODAY + timedelta(days=8), "owner_id": alice.id})
     add(case, actor=staff, values={"title": "Unowned on her case", "due_date": TODAY + timedelta(days=1)})
     done = add(case, actor=staff, values={"title": "Already done", "due_date": TODAY, "owner_id": alice.id})
     done.done = True
     add(closed, actor=staff, values={"title": "On a closed case", "due_date": TODAY, "owner_id": alice.id})
-    add(case, actor=staff, values={"title": "Déposer le grief", "due_date": TODAY + timedelta(days=3), "owner_id": bruno.id})
+    add(
+        case,
+        actor=staff,
+        values={"title": "Déposer le grief", "due_date": TODAY + timedelta(days=3), "owner_id": bruno.id},
+    )
     db.session.commit()
     return {"alice": alice, "bruno": bruno}
 
@@ -75,11 +88,12 @@ def test_each_person_gets_their_deadlines_once_a_day(app: Any, smtp: Any, deadli
     assert _send(app, TODAY + timedelta(days=1)) == 2
 
 
-def test_opting_out_stops_them_and_is_audited(app: Any, client: Any, smtp: Any, deadlines: dict[str, Any],
-                                              login: Any) -> None:
+def test_opting_out_stops_them_and_is_audited(
+    app: Any, client: Any, smtp: Any, deadlines: dict[str, Any], login: Any
+) -> None:
     login.as_user(deadlines["alice"])
     page = client.get("/staff/account/reminders").get_data(as_text=True)
-    assert 'checked' in page  # on by default
+    assert "checked" in page  # on by default
     assert client.post("/staff/account/reminders", data={}).status_code == 302
     assert not services.reminders_enabled(deadlines["alice"])
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.reminders")) is not None
