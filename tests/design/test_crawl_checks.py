@@ -63,3 +63,21 @@ def test_our_tables_keep_words_whole_and_stack_into_labelled_cards_on_a_phone(bl
         assert label == '"Institution"' and display == "block", (label, display)
     else:
         assert display == "table-cell", display
+
+
+def test_a_table_wider_than_the_page_scrolls_inside_its_wrapper(blank: Any) -> None:
+    blank.set_viewport_size({"width": 700, "height": 800})
+    cells = "".join(f"<td>Établissement{n}Extraordinairement</td>" for n in range(6))
+    heads = "".join(f"<th>Column {n}</th>" for n in range(6))
+    blank.set_content(
+        f'<!doctype html><html><head><style>{CSS}</style></head><body><main class="wrap">'
+        f'<div class="table-scroll" tabindex="0"><table class="data"><thead><tr>{heads}</tr></thead>'
+        f"<tbody><tr>{cells}</tr></tbody></table></div></main><script>{JS}</script></body></html>"
+    )
+    wrapper = blank.evaluate(
+        "() => { const w = document.querySelector('.table-scroll'); return [w.scrollWidth, w.clientWidth]; }"
+    )
+    assert wrapper[0] > wrapper[1], wrapper  # the wrapper scrolls ...
+    width, inner = blank.evaluate(SIDEWAYS_JS)
+    assert width <= inner  # ... the page does not
+    assert blank.evaluate(BROKEN_WORDS_JS) == []
