@@ -142,5 +142,6 @@ def list_context(page: Any, filters: CaseFilters) -> dict[str, Any]:
             "selected": request.args.get("select") == "page",
         },
         "priorities": list(Priority),
+        "list_today": date.today(),
         "due_choices": DUE_WINDOWS,
     }

@@ -52,6 +52,8 @@ def test_priority_and_next_deadline_columns_and_filters(client: Any, login: Any,
     assert "Next deadline" in html and "Priority" in html
     soon = (TODAY + timedelta(days=5)).isoformat()
     assert f'datetime="{soon}"' in html  # the earliest open deadline, not the later one
+    calm_row = html[html.index("Calm one") :].split("</tr>")[0]
+    assert "Overdue" in calm_row and "Overdue" not in html[html.index("Urgent one") :].split("</tr>")[0]
     assert _titles(client.get("/staff/cases?priority=urgent").get_data(as_text=True)) == ["Urgent one"]
     assert _titles(client.get("/staff/cases?due=7").get_data(as_text=True)) == ["Urgent one"]
     assert _titles(client.get("/staff/cases?due=overdue").get_data(as_text=True)) == ["Calm one"]
