@@ -101,6 +101,9 @@ def test_the_reference_case_is_entered_by_keyboard_in_one_form(page: Any, make_u
         keys.type(kind_key)
         keys.tab()
         keys.type(title)
+    # The title left blank shows the title it will get (never the legal name without consent to the full name).
+    expected_title = "Amira Haddad (nurse) — Suspension, Université Laval"
+    assert page.get_attribute("#title", "placeholder") == expected_title
     keys.press("Enter")  # the form's first button: "Open the case"
     page.wait_for_url(re.compile(r"/staff/cases/\d+$"))
     page.wait_for_load_state("load")
@@ -111,7 +114,7 @@ def test_the_reference_case_is_entered_by_keyboard_in_one_form(page: Any, make_u
 
     db.session.expire_all()
     case = db.session.scalars(select(Case).order_by(Case.id.desc())).first()
-    assert case.title == "Amira Haddad (nurse) — Suspension, Université Laval"
+    assert case.title == expected_title
     assert [(p.legal_name, p.category, p.name_consent) for p in case.people] == [("Amira Haddad", "nurse", "full_name")]
     assert case.institution.name == "Université Laval"
     assert [(s.type, s.when.iso(), s.appeal_deadline.isoformat()) for s in case.sanctions] == [
@@ -128,6 +131,33 @@ def test_the_reference_case_is_entered_by_keyboard_in_one_form(page: Any, make_u
     assert "November 5, 2024" in glance and "Suspension" in glance and "Robin Staff" not in glance
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "keyboard-reference-case.png"), full_page=True)
+
+
+def test_a_fourth_event_row_and_the_title_as_consent_allows(page: Any, make_user: Any) -> None:
+    _sign_in(page, make_user("staff"))
+    page.goto("/staff/cases/new")
+    page.fill("#legal_name", "Jeanne Tremblay")
+    page.select_option("#name_consent", "initials")
+    page.select_option("#category", "teacher")
+    assert page.get_attribute("#title", "placeholder") == "J. T. (teacher)"
+    page.select_option("#name_consent", "none")
+    page.fill("#institution_name", "École Fictive")
+    assert page.get_attribute("#title", "placeholder") == "Teacher — École Fictive"
+    for row in range(3):
+        page.fill(f"#events-{row}-date", "2024")
+        page.fill(f"#events-{row}-title", f"Event number {row + 1}")
+    page.get_by_role("button", name="Add another event").click()
+    assert page.evaluate("() => document.activeElement.id") == "events-3-date"
+    assert page.locator("#events-3-date").input_value() == ""
+    page.keyboard.type("2025")
+    page.fill("#events-3-title", "Event number 4")
+    page.get_by_role("button", name="Open the case").first.click()
+    page.wait_for_url(re.compile(r"/staff/cases/\d+$"))
+    db.session.expire_all()
+    case = db.session.scalars(select(Case).order_by(Case.id.desc())).first()
+    assert case.title == "Teacher — École Fictive"
+    assert [(e.when.iso(), e.title) for e in case.events][-1] == ("2025", "Event number 4")
+    assert len(case.events) == 4
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
