@@ -111,18 +111,47 @@ def test_a_typed_time_with_its_own_offset_keeps_it(app, make_case):
     assert services.shown_time(evidence) == "2023-11-14 09:30:00 CET (Europe/Paris)"
 
 
-def test_evidence_never_shows_publicly(app, make_case, client):
+def test_evidence_never_shows_publicly(app, make_case, make_user, client):
+    """A public document of a published case, marked as evidence: the public sees the document, never its
+    provenance (source address, who captured it, when), in English, in French, in the API and the download."""
     from casefiles.evidence.records import EVIDENCE
+    from casefiles.public.services import ReviewChecklist, publish_case
 
     assert EVIDENCE.public_fields == [] and EVIDENCE.shown_publicly(None) is False
-    document = _screenshot(make_case())
+    staff = make_user("staff")
+    case = make_case(person={"legal_name": "Amira Haddad", "name_consent": "full_name", "category": "nurse"})
+    (document,) = documents.upload_documents(
+        case, actor=staff, files=[("post.txt", io.BytesIO(b"The post, as saved.\n"))], values={"title": "Saved post"}
+    )
     services.mark_as_evidence(
         document,
-        actor=None,
-        values={"captured_at": "2023-11-14 09:30", "captured_zone": "UTC", "source_url": "https://secret.example/x"},
+        actor=staff,
+        values={
+            "captured_at": "2023-11-14 09:30",
+            "captured_zone": "America/Toronto",
+            "source_url": "https://secret.example/canaryevidenceurl",
+            "captured_by_name": "Canaryevidencecapturer",
+        },
     )
+    documents.set_visibility(document, actor=staff, public=True)
     db.session.commit()
-    # Nothing under the public paths knows evidence.
-    public_rules = [r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("evidence.")]
-    assert all(rule.startswith("/staff/") for rule in public_rules)
-    assert client.get(f"/staff/documents/{document.id}/evidence").status_code in (302, 401)
+    publish_case(case, actor=staff, checklist=ReviewChecklist(consent_recorded=True, no_private_data=True))
+    db.session.commit()
+    slug = case.public_slug
+    bodies = {
+        url: client.get(url).get_data(as_text=True)
+        for url in (
+            f"/en/cases/{slug}",
+            f"/fr/cases/{slug}",
+            f"/api/v1/cases/{slug}",
+            f"/en/cases/{slug}/feed.atom",
+            f"/documents/{document.public_token}",
+        )
+    }
+    assert "Saved post" in bodies[f"/en/cases/{slug}"]  # the document itself is public
+    assert "The post, as saved." in bodies[f"/documents/{document.public_token}"]
+    for url, body in bodies.items():
+        for secret in ("canaryevidenceurl", "Canaryevidencecapturer", "America/Toronto", "2023-11-14 09:30"):
+            assert secret not in body, (url, secret)
+    # And no evidence page is public.
+    assert all(r.rule.startswith("/staff/") for r in app.url_map.iter_rules() if r.endpoint.startswith("evidence."))
