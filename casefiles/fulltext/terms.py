@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import snowballstemmer
+from typing import Any
 
 from casefiles.search import MAX_TOKEN, fold
 
@@ -22,13 +21,19 @@ MAX_CLAUSES = 8
 MAX_PHRASE_WORDS = 8
 PAGE_BREAK = "\f"
 
-_STEMMERS = {"en": snowballstemmer.stemmer("english"), "fr": snowballstemmer.stemmer("french")}
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> Any:
+    """The Snowball stemmer of a language, loaded on first use (not when a web worker starts)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer({"en": "english", "fr": "french"}[language])
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str, language: str) -> str:
     """The stem of a folded word in English ('en') or French ('fr')."""
-    return _STEMMERS[language].stemWord(word)[:MAX_TOKEN]
+    return _stemmer(language).stemWord(word)[:MAX_TOKEN]
 
 
 def words(text: str | None) -> list[str]:
