@@ -48,10 +48,7 @@ def _limit_to(stmt: Any, exclude_case_id: int | None, user: Any) -> Any:
     return stmt
 
 
-def _person_hits(name: str | None, email: str | None, phone: str | None) -> tuple[list[Any], dict[str, str]]:
-    keys = {"name": matching.name_key(name), "email": matching.email_key(email), "phone": matching.phone_key(phone)}
-    columns = {"name": Person.name_key, "email": Person.email_key, "phone": Person.phone_key}
-    return [columns[kind] == key for kind, key in keys.items() if key], keys
+_KEY_COLUMNS = {"name": Person.name_key, "email": Person.email_key, "phone": Person.phone_key}
 
 
 def find_possible_duplicates(
@@ -69,6 +66,25 @@ def find_possible_duplicates(
 
     `user`, when given, limits the answer to the cases that user may see (a volunteer is never told of others').
     """
+    keys = {
+        "name": {matching.name_key(name)},
+        "email": {matching.email_key(email)},
+        "phone": {matching.phone_key(phone)},
+    }
+    places = {institution_id: [when]} if institution_id is not None and when is not None else {}
+    return _find(keys, places, exclude_case_id=exclude_case_id, limit=limit, user=user)
+
+
+def _find(
+    keys: dict[str, set[str]],
+    places: dict[int, list[date]],
+    *,
+    exclude_case_id: int | None,
+    limit: int,
+    user: Any,
+) -> list[Match]:
+    """The matches for any of these person keys, or any of these institutions near any of their dates: one query
+    for the people, three per institution, one to load the cases."""
     found: dict[int, Match] = {}
 
     def note(case_id: int, kind: str) -> Match:
@@ -78,7 +94,8 @@ def find_possible_duplicates(
         match.kinds.add(kind)
         return match
 
-    conditions, keys = _person_hits(name, email, phone)
+    wanted = {kind: {k for k in values if k} for kind, values in keys.items()}
+    conditions = [_KEY_COLUMNS[kind].in_(sorted(values)) for kind, values in wanted.items() if values]
     if conditions:
         stmt = _limit_to(
             select(Person.case_id, Person.name_key, Person.email_key, Person.phone_key)
@@ -89,14 +106,17 @@ def find_possible_duplicates(
         ).limit(CANDIDATES)
         for case_id, name_key, email_key, phone_key in db.session.execute(stmt):
             for kind, key in (("name", name_key), ("email", email_key), ("phone", phone_key)):
-                if keys[kind] and key == keys[kind]:
+                if key and key in wanted[kind]:
                     note(case_id, kind)
 
-    if institution_id is not None and when is not None:
-        for case_id, day in _institution_dates(institution_id, when, exclude_case_id, user):
-            match = note(case_id, "institution")
-            gap = abs((day - when).days)
-            match.gap = gap if match.gap is None else min(match.gap, gap)
+    for institution_id, days in places.items():
+        for cluster in _clusters(days):
+            for case_id, day in _institution_dates(institution_id, cluster, exclude_case_id, user):
+                gap = min(abs((day - when).days) for when in cluster)
+                if gap > CLOSE_DAYS:
+                    continue
+                match = note(case_id, "institution")
+                match.gap = gap if match.gap is None else min(match.gap, gap)
 
     if not found:
         return []
@@ -112,9 +132,21 @@ def find_possible_duplicates(
     return matches[: max(0, limit)]
 
 
-def _institution_dates(institution_id: int, when: date, exclude_case_id: int | None, user: Any) -> list[Any]:
-    """(case id, date) of incidents at the institution within CLOSE_DAYS of `when`: what was said, and sanctions."""
-    low, high = when - timedelta(days=CLOSE_DAYS), when + timedelta(days=CLOSE_DAYS)
+def _clusters(days: list[date]) -> list[list[date]]:
+    """The dates in runs close enough to be searched as one range (far-apart dates are searched apart)."""
+    runs: list[list[date]] = []
+    for day in sorted({d for d in days if d is not None}):
+        if runs and (day - runs[-1][-1]).days <= 2 * CLOSE_DAYS:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
+
+
+def _institution_dates(institution_id: int, days: list[date], exclude_case_id: int | None, user: Any) -> list[Any]:
+    """(case id, date) of incidents at the institution from CLOSE_DAYS before the first of `days` to CLOSE_DAYS
+    after the last: what was said, and sanctions (the caller keeps those close to one of the days)."""
+    low, high = days[0] - timedelta(days=CLOSE_DAYS), days[-1] + timedelta(days=CLOSE_DAYS)
     said = _limit_to(
         select(Case.id, Case.speech_date).where(
             Case.institution_id == institution_id, Case.speech_date.between(low, high)
@@ -170,25 +202,12 @@ def _reasons(match: Match) -> list[str]:
 
 
 def duplicates_of_case(case: Case, *, user: Any = None, limit: int = 10) -> list[Match]:
-    """Possible duplicates of a saved case: each of its people, and its institution at each of its dates."""
-    matches: dict[int, Match] = {}
-    searches: list[dict[str, Any]] = [
-        {"name": p.legal_name, "email": p.contact_email, "phone": p.contact_phone} for p in case.people
-    ]
+    """Possible duplicates of a saved case: any of its people, or its institutions near any of its dates."""
+    keys: dict[str, set[str]] = {"name": set(), "email": set(), "phone": set()}
+    for person in case.people:
+        keys["name"].add(person.name_key or matching.name_key(person.legal_name))
+        keys["email"].add(person.email_key or matching.email_key(person.contact_email))
+        keys["phone"].add(person.phone_key or matching.phone_key(person.contact_phone))
     dates = [d for d in [case.speech_date, *(s.date for s in case.sanctions)] if d is not None]
-    institutions = {i.id for i in case.institutions}
-    searches += [{"institution_id": i, "when": d} for i in institutions for d in dates]
-    for search in searches:
-        for match in find_possible_duplicates(**search, exclude_case_id=case.id, user=user, limit=limit):
-            kept = matches.get(match.case.id)
-            if kept is None:
-                matches[match.case.id] = match
-                continue
-            kept.kinds |= match.kinds
-            if match.gap is not None:
-                kept.gap = match.gap if kept.gap is None else min(kept.gap, match.gap)
-            kept.reasons = _reasons(kept)
-    ranked = sorted(
-        matches.values(), key=lambda m: (-len(m.kinds), m.gap if m.gap is not None else CLOSE_DAYS + 1, -m.case.id)
-    )
-    return ranked[:limit]
+    places = {institution.id: dates for institution in case.institutions} if dates else {}
+    return _find(keys, places, exclude_case_id=case.id, limit=limit, user=user)

@@ -164,3 +164,44 @@ def test_opening_a_case_names_its_possible_duplicates_without_blocking(client: A
     from casefiles.cases.models import Case
 
     assert db.session.scalar(select(func.count()).select_from(Case)) == 2  # saved all the same
+
+
+def test_a_saved_case_finds_its_duplicates_in_a_few_queries(app: Any, make_case: Any) -> None:
+    """The case page asks for every person and every date of a case at once: the number of statements does not grow
+    with the number of people."""
+    from casefiles.cases.duplicates import duplicates_of_case
+    from casefiles.people import services as people_services
+
+    earlier = make_case(
+        person={"legal_name": "Person Nineteen", "contact_email": "p19@example.org", "category": "student"},
+        sanction={"type": "suspension", "date": PartialDate.parse("2024-03-01")},
+    )
+    case = make_case(
+        person={"legal_name": "Someone First", "category": "student"},
+        sanction={"type": "suspension", "date": PartialDate.parse("2021-01-01")},
+    )
+    for n in range(20):
+        people_services.add_person(
+            case, actor=None, values={"legal_name": f"Person {n}", "contact_email": f"p{n}@example.org"}
+        )
+    from casefiles.cases import services as case_services
+
+    case_services.add_sanction(case, actor=None, values={"type": "reprimand", "date": PartialDate.parse("2024-03-20")})
+    db.session.commit()
+    db.session.expire_all()
+    case = db.session.get(type(case), case.id)
+    case.people, case.sanctions  # noqa: B018 - loaded before counting
+    statements: list[str] = []
+
+    def remember(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        matches = duplicates_of_case(case)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert _ids(matches) == [earlier.id]
+    assert matches[0].reasons == ["Same email", "Same institution, dates 19 days apart"]
+    # one for the people, three per run of close dates (2021, then 2024) at the one institution, one to load
+    assert len(statements) <= 1 + 3 * 2 + 1, statements
