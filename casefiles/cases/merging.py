@@ -73,6 +73,9 @@ class MergePlan:
     merged: Case
     moving: list[Moving] = field(default_factory=list)
 
+    # Supporter counts recorded on the duplicate's campaigns: they stay with their campaigns, which move with it.
+    supporter_counts: int = 0
+
     @property
     def total(self) -> int:
         return sum(m.count for m in self.moving)
@@ -125,7 +128,18 @@ def counts(case_id: int) -> dict[str, int]:
 
 def plan_merge(keep: Case, merged: Case) -> MergePlan:
     """What will move: every non-empty kind of row of the duplicate."""
+    from casefiles.campaigns.models import SupporterSnapshot, case_campaigns
+
     plan = MergePlan(keep, merged)
+    plan.supporter_counts = db.session.scalar(
+        select(func.count())
+        .select_from(SupporterSnapshot)
+        .where(
+            SupporterSnapshot.campaign_id.in_(
+                select(case_campaigns.c.campaign_id).where(case_campaigns.c.case_id == merged.id)
+            )
+        )
+    )
     tables = {t.name: t for t in Base.metadata.sorted_tables}
     for name, count in counts(merged.id).items():
         if count:

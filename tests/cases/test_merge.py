@@ -233,6 +233,7 @@ def test_merge_through_the_pages(app: Any, two_cases: dict[str, Any], make_user:
     assert found.status_code == 302
     confirm = client.get(found.headers["Location"]).get_data(as_text=True)
     assert "Document versions (files): 3" in confirm and "Campaign links: 2" in confirm
+    assert "The 2 supporter counts recorded on these campaigns stay with them" in confirm
     token = _hidden(confirm, "csrf_token")
     form = {
         "csrf_token": token,
