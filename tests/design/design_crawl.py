@@ -94,6 +94,7 @@ class Target:
     endpoint: str
     url: str
     public: bool
+    status: int = 200
 
 
 @dataclass
@@ -174,6 +175,14 @@ def targets(app: Any, world: Any, language: str) -> tuple[list[Target], list[str
             extra = "-".join(str(values[k]) for k in sorted(values) if k == "kind")
             name = _slug(rule.endpoint + ("-" + extra if extra else ""))
             found.append(Target(name, rule.endpoint, url, is_public_endpoint(rule.endpoint)))
+    # The error pages people meet: a public page and a staff page that do not exist.
+    for endpoint, values in (("public.case", {"slug": "no-such-case-here"}), ("cases.detail", {"case_id": 987654})):
+        rule = next((r for r in rules if r.endpoint == endpoint), None)
+        if rule is not None:
+            values.update({n: language for n in rule.arguments if n in LANGUAGE_ARGUMENTS})
+            with app.test_request_context():
+                url = url_for(endpoint, **values)
+            found.append(Target(_slug(endpoint + "-not-found"), endpoint, url, is_public_endpoint(endpoint), 404))
     return found, unfilled
 
 
@@ -240,7 +249,7 @@ def crawl(app: Any, browser: Any, base_url: str, world: Any) -> Results:
                 )
                 skipped.add(target.endpoint)
                 continue
-            if response.status != 200 and target.endpoint not in EXPECTED_STATUS:
+            if response.status != target.status and target.endpoint not in EXPECTED_STATUS:
                 results.bad_status.append(f"{target.url} [{language}] answered {response.status}")
             if language == LANGUAGES[0]:
                 results.pages.append(target)
