@@ -1,7 +1,8 @@
 """SECURITY.md #37: a dump of the database alone reveals nothing of who asked for help. Canaries typed into a help
 request (its text, the person's name, their contact details, a file) are absent from the raw SQLite file (with its
 write-ahead log) and from its SQL dump, or from a pg_dump of the PostgreSQL database, while an ordinary column's
-canary is found there (the dump works); the same canaries are readable by staff in the app."""
+canary is found there (the dump works); the same canaries are readable by staff in the app. A backup archive
+(`flask backup create`) holds neither the canaries nor the intake key."""
 
 from __future__ import annotations
 
@@ -133,3 +134,41 @@ def test_a_database_dump_holds_no_canary_of_a_help_request(app: Any, client: Any
     download = client.get(f"/staff/intake/{submission.id}/files/{item.id}")
     assert download.status_code == 200 and secrets["file"].encode() in download.get_data()
     assert "attachment" in download.headers["Content-Disposition"]
+
+
+def _backup_texts(archive: Path, folder: Path) -> dict[str, bytes]:
+    """Every file of a backup archive, the database made readable (a PostgreSQL custom dump turned into SQL)."""
+    import tarfile
+
+    from casefiles.backup.services import PG_FILE, find_pg_tool
+
+    with tarfile.open(archive) as tar:
+        tar.extractall(folder, filter="data")
+    texts = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    if (folder / PG_FILE).exists():
+        result = subprocess.run(
+            [find_pg_tool("pg_restore"), "--file=-", str(folder / PG_FILE)], capture_output=True, check=True
+        )
+        texts["database as SQL"] = result.stdout
+    return texts
+
+
+def test_a_backup_holds_neither_a_canary_nor_the_key(app: Any, client: Any, make_case: Any, tmp_path: Path) -> None:
+    from casefiles.backup.services import create_backup, settings_from_config
+    from casefiles.intake import crypto
+
+    secrets = {"text": canary("backuptext"), "email": f"{canary('backupemail')}@example.org"}
+    page = client.get(HELP).get_data(as_text=True)
+    started = re.search(r'name="started" type="hidden" value="([^"]+)"', page).group(1)
+    data = form_values(started=started, what_happened=secrets["text"], email=secrets["email"])
+    assert client.post(HELP, data=data).status_code == 200
+    control = canary("backupcontrol")
+    make_case(title=f"Control {control}")
+    db.session.commit()
+    archive = create_backup(settings_from_config(app.config, app.instance_path), tmp_path / "backups")
+    texts = _backup_texts(archive, tmp_path / "extracted")
+    assert any(_found(control, {name: body}) for name, body in texts.items()), "the backup did not hold the data"
+    leaks = {label: _found(value, texts) for label, value in secrets.items()}
+    assert not any(leaks.values()), leaks
+    for key in crypto.current_keys():
+        assert not _found(key, texts), "the intake key is inside the backup"
