@@ -181,6 +181,19 @@ def canaries(make_user: Any, make_case: Any, staff: Any) -> dict[str, Any]:
     case_services.add_proceeding(
         hidden, actor=staff, values={"kind": "lawsuit", "court": put("hiddencourt"), "is_public": True}
     )
+    # A title left blank is made from the person as their consent allows: a legal name that may not be shown
+    # (here: initials only) stays out of the published title and out of the sanction's timeline event.
+    from casefiles.dates import PartialDate
+
+    suggested = case_services.create_case(
+        actor=staff,
+        values={"title": "", "public_summary": "A public summary.", "institution": {"name": "Université Fictive"}},
+        person={"legal_name": put("suggestedtitlename"), "name_consent": "initials", "category": "nurse"},
+        sanction={"type": "suspension", "date": PartialDate.parse("2024-03")},
+        sanction_event=True,
+    )
+    db.session.commit()
+    public_services.publish_case(suggested, actor=staff, checklist=public_services.ReviewChecklist(True, True))
     db.session.commit()
     return {"case": case, "hidden": hidden, "canaries": c}
 
