@@ -75,13 +75,13 @@ def sign(base: str, campaign_id: int, email: str) -> float:
     import requests
 
     session = requests.Session()
-    form = session.get(f"{base}/campaigns/{campaign_id}/sign", timeout=60).text
+    form = session.get(f"{base}/en/campaigns/{campaign_id}/sign", timeout=60).text
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
     started = re.search(r'name="started" type="hidden" value="([^"]+)"', form).group(1)
     time.sleep(MIN_SECONDS + 0.2)
     data = {"csrf_token": csrf, "started": started, "name": "Bench Signer", "email": email, "region": "QC"}
     begin = time.perf_counter()
-    answer = session.post(f"{base}/campaigns/{campaign_id}/sign", data=data, timeout=60)
+    answer = session.post(f"{base}/en/campaigns/{campaign_id}/sign", data=data, timeout=60)
     elapsed = (time.perf_counter() - begin) * 1000
     if answer.status_code != 200 or "Check your email" not in answer.text:
         raise RuntimeError(f"signing {email}: {answer.status_code}")

@@ -22,6 +22,7 @@ from casefiles.mail import worker
 from casefiles.petitions import services
 from casefiles.petitions.forms import SignForm
 from casefiles.public import campaigns as public_campaigns
+from casefiles.public.language import LANG_PREFIX
 from casefiles.public.views import locale
 from casefiles.security.throttle import Counter, Limit, client_network, current_throttle
 
@@ -57,7 +58,7 @@ def _throttled() -> float:
     return retry_after
 
 
-@bp.route("/campaigns/<int:campaign_id>/sign", methods=["GET", "POST"])
+@bp.route(LANG_PREFIX + "/campaigns/<int:campaign_id>/sign", methods=["GET", "POST"])
 @public
 def sign(campaign_id: int) -> ResponseReturnValue:
     """The petition form; a valid signature waits for its confirmation by email."""
@@ -91,7 +92,7 @@ def _check_email(page: public_campaigns.PublicCampaignPage) -> ResponseReturnVal
     return render_template("petitions/check_email.html", campaign=page)
 
 
-@bp.route("/petitions/confirm/<token>", methods=["GET", "POST"])
+@bp.route(LANG_PREFIX + "/petitions/confirm/<token>", methods=["GET", "POST"])
 @public
 def confirm(token: str) -> ResponseReturnValue:
     """The link of the confirmation email: a button confirms (a GET changes nothing, so link scanners cannot)."""

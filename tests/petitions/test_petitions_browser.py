@@ -78,17 +78,17 @@ def test_petition_pages_pass_axe_and_fit_320px(
         petition,
         values={"name": "Luc Roy", "email": "luc@example.org", "region": "QC", "city": "Gatineau", "listed": True},
         locale=language,
-        confirm_url=lambda token: f"{live_server}/petitions/confirm/{token}",
+        confirm_url=lambda token: f"{live_server}/{language}/petitions/confirm/{token}",
         campaign_title="Reinstate the student",
     )
     db.session.commit()
     deliver_due()
     link = confirmation_link(smtp.inbox.to("luc@example.org")[0])
     pages = {
-        "campaign": f"/en/campaigns/{petition.id}",
-        "sign": f"/campaigns/{petition.id}/sign",
+        "campaign": f"/{language}/campaigns/{petition.id}",
+        "sign": f"/{language}/campaigns/{petition.id}/sign",
         "confirm": link.replace(live_server, ""),
-        "link-used": "/petitions/confirm/no-such-link",
+        "link-used": f"/{language}/petitions/confirm/no-such-link",
     }
     axe = Axe()
     for width in (1280, 320):
