@@ -40,6 +40,7 @@ DEFAULT_RETENTION_DAYS = 90
 DEFAULT_MAX_FILES = 3
 DEFAULT_MAX_FILE_MB = 10
 OBJECT = "intake_submission"
+OUTBOX_ADDRESS_MAX = 254  # outbox_messages.to_address
 # The values of the form that are sealed (everything the person wrote or chose).
 SEALED_FIELDS = (
     "for_whom",
@@ -173,9 +174,19 @@ def submit(
         subject, text, html = render_message(
             "intake_ack", locale, reference=submission.reference, organization=current_app.config["ORGANIZATION_NAME"]
         )
-        queue_message(to=crypto.seal_address(plain["email"]), subject=subject, text=text, html=html, kind="intake_ack")
+        _queue_sealed(plain["email"], subject, text, html, "intake_ack")
     db.session.flush()
     return submission
+
+
+def _queue_sealed(address: str, subject: str, text: str, html: str, kind: str) -> bool:
+    """Queue a message whose recipient stays sealed in the outbox (an address too long to seal in the outbox's
+    column gets no message: the form allows EMAIL_MAX characters, far below)."""
+    sealed = crypto.seal_address(address)
+    if len(sealed) > OUTBOX_ADDRESS_MAX:
+        return False
+    queue_message(to=sealed, subject=subject, text=text, html=html, kind=kind)
+    return True
 
 
 # --- reading ------------------------------------------------------------------------------------------------
@@ -357,9 +368,8 @@ def decline(submission: Submission, *, actor: Any, send_reply: bool) -> bool:
             organization=current_app.config["ORGANIZATION_NAME"],
             days=int(current_app.config.get("INTAKE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
         )
-        queue_message(
-            to=crypto.seal_address(values["email"]), subject=subject, text=text, html=html, kind="intake_decline"
-        )
+        replied = _queue_sealed(values["email"], subject, text, html, "intake_decline")
+    if replied:
         changes["reply"] = [None, submission.locale]
     db.session.flush()
     record(

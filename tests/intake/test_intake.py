@@ -378,3 +378,9 @@ def test_production_refuses_to_make_up_a_key(app: Any, tmp_path: Any) -> None:
     app.config.update(INTAKE_KEYS="", INTAKE_KEY_FILE=str(tmp_path / "missing.keys"), INTAKE_CREATE_KEY=False)
     with pytest.raises(crypto.IntakeKeyError):
         crypto.seal(b"x")
+
+
+def test_an_address_too_long_for_the_outbox_gets_no_message_and_no_error(app: Any) -> None:
+    long_address = "a" * 180 + "@example.org"  # the form refuses it; a script calling the service may not
+    submission = _submit(email=long_address)
+    assert submission.id and db.session.scalar(select(OutboxMessage)) is None
