@@ -169,3 +169,8 @@ def init_app(app: object) -> None:
     env.filters["moment_zone"] = lambda value: format_moment(value, zone=True)
     env.filters["machine_date"] = machine_date
     env.globals["zone_name"] = zone_name
+
+
+def local_today() -> date:
+    """Today where the organization works (the server's clock may be in UTC, a day ahead every evening)."""
+    return local_day(datetime.now(UTC))

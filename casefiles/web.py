@@ -75,7 +75,6 @@ def select_locale() -> str:
 def set_language(code: str) -> ResponseReturnValue:
     """Switch language and remember it in a cookie."""
     from casefiles.auth.views import safe_next
-
     from casefiles.public.language import switch_address
 
     target = switch_address(safe_next(request.args.get("next")) or url_for("web.home"), code)
@@ -227,7 +226,7 @@ def init_app(app: Flask) -> None:
         has_role=has_role,
         may=may,
         current_locale=lambda: str(get_locale() or "en"),
-        today=lambda: dates.local_day(datetime.now(UTC)),
+        today=dates.local_today,
         org_name=lambda: app.config["ORGANIZATION_NAME"],
         field_label=field_label,
         display_value=display_value,

@@ -18,7 +18,7 @@ from casefiles.audit.models import AuditEntry
 from casefiles.auth import policies as auth_policies
 from casefiles.auth.models import User
 from casefiles.authz import require
-from casefiles.dates import organization_zone
+from casefiles.dates import local_today, organization_zone
 from casefiles.extensions import db
 from casefiles.pagination import paginate, scalar_rows
 from casefiles.views_common import parse_id
@@ -145,7 +145,7 @@ def export_csv() -> ResponseReturnValue:
                 _csv_safe(_changed_fields(entry)),
             ]
         )
-    filename = _("audit") + f"-{date.today().isoformat()}.csv"
+    filename = _("audit") + f"-{local_today().isoformat()}.csv"
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from casefiles.cases.models import Case, case_assignments
 from casefiles.cases.my_deadlines import dashboard_deadlines
 from casefiles.cases.policies import visible_cases_filter
+from casefiles.dates import local_today
 from casefiles.enums import CaseStatus, Outcome, PersonCategory
 from casefiles.extensions import db
 from casefiles.people.models import Person
@@ -33,7 +34,7 @@ def counts_by(user: Any, column: Any, enum: Any) -> list[tuple[Any, int]]:
 
 def dashboard_data(user: Any, today: date | None = None) -> dict[str, Any]:
     """My cases, counts by status / outcome / category, deadlines due soon and overdue."""
-    today = today or date.today()
+    today = today or local_today()
     mine = db.session.scalars(
         select(Case)
         .where(Case.archived_at.is_(None))

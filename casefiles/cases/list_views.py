@@ -3,7 +3,6 @@ dashboard's deadline window."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,6 +18,7 @@ from casefiles.cases.forms import ConfirmForm
 from casefiles.cases.my_deadlines import set_window
 from casefiles.cases.preferences import SavedFilter
 from casefiles.cases.queries import DUE_WINDOWS, CaseFilters
+from casefiles.dates import local_today
 from casefiles.enums import Priority
 from casefiles.extensions import db
 from casefiles.records.fields import FieldError
@@ -101,7 +101,7 @@ def bulk() -> ResponseReturnValue:
 def export_csv() -> ResponseReturnValue:
     """The filtered list as CSV: every case the filters find (not only this page), as the user may see them."""
     filters = CaseFilters.from_args(request.args)
-    filename = _("cases") + f"-{date.today().isoformat()}.csv"
+    filename = _("cases") + f"-{local_today().isoformat()}.csv"
     return Response(
         stream_with_context(worklist.csv_text(current_user, filters)),
         mimetype="text/csv",
@@ -142,6 +142,6 @@ def list_context(page: Any, filters: CaseFilters) -> dict[str, Any]:
             "selected": request.args.get("select") == "page",
         },
         "priorities": list(Priority),
-        "list_today": date.today(),
+        "list_today": local_today(),
         "due_choices": DUE_WINDOWS,
     }

@@ -15,6 +15,7 @@ from casefiles.audit.services import record
 from casefiles.cases.models import Case, Task, case_assignments
 from casefiles.cases.policies import visible_cases_filter
 from casefiles.cases.preferences import DEADLINE_WINDOWS, DEFAULT_DEADLINE_WINDOW, DashboardPreference
+from casefiles.dates import local_today
 from casefiles.enums import CaseStatus
 from casefiles.extensions import db
 from casefiles.records.fields import FieldError
@@ -80,7 +81,7 @@ def _open_tasks(user: Any, mine: bool) -> Any:
 def deadlines(user: Any, *, mine: bool, window: int, today: date | None = None) -> dict[str, Any]:
     """Overdue deadlines (days late, oldest first) and those due within the window (soonest first): the user's
     own (`mine`), or every other deadline they may see."""
-    today = today or date.today()
+    today = today or local_today()
     settled = (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value)
     late = db.session.scalars(
         _open_tasks(user, mine)
@@ -104,7 +105,7 @@ def dashboard_deadlines(user: Any, today: date | None = None) -> dict[str, Any]:
     """What the dashboard shows of deadlines: mine for everyone, the whole team's for staff, one window for both."""
     from casefiles.authz import Role, has_role
 
-    today = today or date.today()
+    today = today or local_today()
     window = get_window(user)
     team = has_role(user, Role.STAFF)
     return {

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from casefiles.cases.models import Case, Sanction, Tag, case_assignments, case_tags
 from casefiles.cases.policies import visible_cases_filter
+from casefiles.dates import local_today
 from casefiles.enums import CaseStatus, Outcome, PersonCategory, Priority
 from casefiles.extensions import db
 from casefiles.fulltext import engine as fulltext
@@ -125,11 +126,11 @@ DUE_CHOICES = ("overdue", *(str(days) for days in DUE_WINDOWS))
 
 def _due_clause(due: str) -> Any:
     """Cases with an open deadline already missed (on a case still open), or due within so many days."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from casefiles.cases.models import Task
 
-    today = date.today()
+    today = local_today()
     open_tasks = select(Task.case_id).where(Task.done.is_(False))
     if due == "overdue":
         settled = (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value)
