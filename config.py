@@ -131,6 +131,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CASEFILES_MAIL_MAX_ATTEMPTS", "MAIL_MAX_ATTEMPTS", _positive, "a whole number of attempts"),
     Setting("CASEFILES_PETITION_LIMIT_PER_ADDRESS", "PETITION_LIMIT_PER_ADDRESS"),
     Setting("CASEFILES_PETITION_MIN_SECONDS", "PETITION_MIN_SECONDS", _whole_number, "a whole number of seconds"),
+    # Evidence capture; loopback stays refused whatever the environment says (only the tests may allow it).
+    Setting("CASEFILES_EVIDENCE_MAX_MB", "EVIDENCE_MAX_BYTES", _megabytes, "a whole number of megabytes"),
+    Setting("CASEFILES_EVIDENCE_FETCH_SECONDS", "EVIDENCE_FETCH_SECONDS", _positive, "a whole number of seconds"),
+    Setting("CASEFILES_EVIDENCE_MAX_REDIRECTS", "EVIDENCE_MAX_REDIRECTS", _whole_number, "a whole number"),
+    Setting("CASEFILES_EVIDENCE_WORKERS", "EVIDENCE_WORKERS", _positive, "a whole number of threads"),
     Setting("CASEFILES_INTAKE_KEYS", "INTAKE_KEYS", _fernet_keys, "Fernet keys (44 characters each), commas between"),
     Setting("CASEFILES_INTAKE_KEY_FILE", "INTAKE_KEY_FILE"),
     Setting("CASEFILES_INTAKE_RETENTION_DAYS", "INTAKE_RETENTION_DAYS", _positive, "a whole number of days"),
