@@ -297,3 +297,21 @@ def test_the_audit_log_and_history_are_in_the_organizations_zone_without_seconds
     # The filter's days are the organization's days too: the 29th holds it, the 30th does not.
     assert moment in client.get("/staff/audit/?since=2026-11-29&until=2026-11-29").get_data(as_text=True)
     assert moment not in client.get("/staff/audit/?since=2026-11-30").get_data(as_text=True)
+
+
+def test_today_is_the_organizations_day(app: Any, client: Any, login: Any, make_case: Any) -> None:
+    from datetime import timedelta
+
+    from casefiles.cases import services
+    from casefiles.dates import local_today
+
+    login("staff")
+    for zone, hours in (("Pacific/Kiritimati", 14), ("Etc/GMT+12", -12)):
+        app.config["BABEL_DEFAULT_TIMEZONE"] = zone
+        assert local_today() == (datetime.now(UTC) + timedelta(hours=hours)).date()
+    # A deadline due today where the organization works is due today, not overdue, whatever the server's clock.
+    case = make_case()
+    services.add_task(case, actor=None, values={"title": "File the appeal", "due_date": local_today()})
+    db.session.commit()
+    html = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert "Due today" in html and "Overdue" not in html
