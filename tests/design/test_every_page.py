@@ -8,6 +8,7 @@ demo-like world), so pages added later are crawled too; a route whose argument h
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -30,7 +31,8 @@ def results(_schema: None, database_url: str, tmp_root: Path, _live_server_url: 
     """Seed the world, crawl once for the whole module, then empty the tables again."""
     from design_world import empty_all_tables, seed_world
 
-    instance = tmp_root / "instance-main"
+    # The live server's own storage folder, so the documents seeded here are the ones it serves.
+    instance = tmp_root / f"instance-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     instance.mkdir(exist_ok=True)
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_STORAGE": str(instance)})
     with app.app_context():
