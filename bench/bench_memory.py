@@ -124,9 +124,63 @@ def request_mix(session, base: str, n: int, rng: random.Random, n_cases: int) ->
     return statuses
 
 
+class MultipartFile:
+    """A multipart/form-data body around one file, read in pieces (never the whole file in memory)."""
+
+    def __init__(self, path: Path, fields: dict[str, str]) -> None:
+        import uuid
+
+        self.boundary = uuid.uuid4().hex
+        head = "".join(
+            f'--{self.boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            for name, value in fields.items()
+        )
+        head += (
+            f'--{self.boundary}\r\nContent-Disposition: form-data; name="files"; filename="{path.name}"\r\n'
+            "Content-Type: text/plain\r\n\r\n"
+        )
+        self.parts = [head.encode(), path, f"\r\n--{self.boundary}--\r\n".encode()]
+        self.length = len(self.parts[0]) + path.stat().st_size + len(self.parts[2])
+        self._stream = path.open("rb")
+        self._index = 0
+
+    def __len__(self) -> int:
+        return self.length
+
+    def read(self, size: int = -1) -> bytes:
+        size = 1024 * 1024 if size is None or size < 0 else size
+        while self._index < 3:
+            part = self.parts[self._index]
+            if isinstance(part, bytes):
+                self._index += 1
+                return part
+            chunk = self._stream.read(size)
+            if chunk:
+                return chunk
+            self._stream.close()
+            self._index += 1
+        return b""
+
+
+def upload(session, base: str, path: Path) -> tuple[float, int]:  # noqa: ANN001 - a requests.Session
+    """Stream a multipart upload of the file to case 1's documents, signed in; (seconds, status)."""
+    form = session.get(f"{base}/staff/cases/1/documents/new", timeout=120).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    body = MultipartFile(path, {"csrf_token": token.group(1) if token else "", "kind": "other"})
+    started = time.perf_counter()
+    response = session.post(
+        f"{base}/staff/cases/1/documents/new",
+        data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={body.boundary}", "Content-Length": str(len(body))},
+        allow_redirects=False,
+        timeout=900,
+    )
+    return time.perf_counter() - started, response.status_code
+
+
 def main() -> int:
     import requests
-    from bench_upload import _generate, _upload
+    from bench_upload import _generate
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=2000)
@@ -154,7 +208,11 @@ def main() -> int:
             "CASEFILES_MAX_UPLOAD_MB": str(args.upload_mb + 10),
             "PYTHONPATH": str(ROOT),
         }
-        command = [sys.executable, "-m", "gunicorn", "-w", "1", "--timeout", "900", "--log-level", "warning"]
+        ready = work / "worker-ready"
+        config = work / "gunicorn_bench.py"
+        config.write_text(f"def post_worker_init(worker):\n    open({str(ready)!r}, 'w').write(str(worker.pid))\n")
+        command = [sys.executable, "-m", "gunicorn", "-c", str(config), "-w", "1", "--timeout", "900"]
+        command += ["--log-level", "warning"]
         server = subprocess.Popen([*command, "-b", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env)
         base = f"http://127.0.0.1:{port}"
         readings: list[tuple[str, dict[str, float]]] = []
@@ -169,7 +227,11 @@ def main() -> int:
                     if time.monotonic() > deadline:
                         raise SystemExit("gunicorn did not start") from None
                     time.sleep(0.2)
-            time.sleep(3)  # the worker has imported the app and waits for its first request
+            while not ready.exists():  # the worker has imported the app and waits for its first request
+                if time.monotonic() > deadline:
+                    raise SystemExit("the worker did not finish booting")
+                time.sleep(0.2)
+            time.sleep(1)
             readings.append(("at rest (booted, no request yet)", memory(worker)))
             session = requests.Session()
             sign_in(session, base)
@@ -189,10 +251,10 @@ def main() -> int:
 
             source = work / "upload.txt"
             _generate(source, args.upload_mb * 1024 * 1024)
-            cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+            session.get(f"{base}/staff/cases/1/documents/new", timeout=120)  # the form's page is loaded once
             Path(f"/proc/{worker}/clear_refs").write_text("5")  # the peak from here on: the upload's own
             before = memory(worker)
-            upload_seconds, status = _upload(port, cookie, source)
+            upload_seconds, status = upload(session, base, source)
             after = memory(worker)
             source.unlink()
         finally:
