@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, FileField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from casefiles.cases.records import CASE
@@ -78,3 +78,22 @@ class PublicContentForm(FlaskForm):
 
 class DeleteCorrectionForm(FlaskForm):
     """Confirmation before a correction note leaves the public page (the form carries only its CSRF token)."""
+
+
+class PhotoForm(FlaskForm):
+    """The case's public photo, the person it shows and its description in both languages."""
+
+    photo = FileField(
+        _l("Photo"),
+        description=_l(
+            "JPEG, PNG, WebP or GIF, up to 15 MB. Its hidden details (camera, place, date) are removed; only a clean "
+            "copy is kept."
+        ),
+    )
+    person_id = SelectField(_l("Person shown"), coerce=int, validate_choice=False)
+    alt = StringField(_l("Description for people who cannot see it (English)"), filters=[strip])
+    alt_fr = StringField(_l("Description for people who cannot see it (French)"), filters=[strip])
+
+
+class RemovePhotoForm(FlaskForm):
+    """Confirmation of taking the photo off the case."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, Text, event, inspect
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casefiles.db import Base, utcnow
@@ -93,3 +93,25 @@ class PublicPage(Base):
     shared_stamp: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     entry: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class CasePhoto(Base):
+    """The photo shown on a case's public page, while the person it shows consents to be named in full. Only the
+    public copy is kept: the uploaded image is checked like a document image, then re-encoded without any metadata
+    (EXIF, GPS, XMP, comments), so the original's metadata is never stored."""
+
+    __tablename__ = "case_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # The public copy, base64: it travels inside an export like every other value (a few hundred kB at most).
+    image_base64: Mapped[str] = mapped_column(Text, nullable=False)
+    mime_type: Mapped[str] = mapped_column(String(30), nullable=False)
+    width: Mapped[int] = mapped_column(Integer, nullable=False)
+    height: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    alt: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    alt_fr: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

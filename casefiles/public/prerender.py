@@ -104,22 +104,35 @@ public_cli = AppGroup("public", help="The public side's stored pages.")
 @public_cli.command("render-pages")
 @click.option("--base-url", required=True, help="The public address visitors use, e.g. https://cases.example.org/")
 @click.option("--language", "languages", multiple=True, type=click.Choice(LANGUAGES), help="Default: every one.")
-def render_pages_command(base_url: str, languages: tuple[str, ...]) -> None:
+@click.option("--shard", default="1/1", help="K/N: only the K-th of N equal parts (run N commands at once).")
+def render_pages_command(base_url: str, languages: tuple[str, ...], shard: str) -> None:
     """Render every published case's page into the shared store."""
     from casefiles.cases.models import Case
     from casefiles.extensions import db
-    from casefiles.public.queries import published_clause
-
-    slugs = list(db.session.scalars(select(Case.public_slug).where(published_clause()).order_by(Case.id)))
-    db.session.remove()
-    paths = [p for slug in slugs for p in case_paths(slug, languages or LANGUAGES)]
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    from casefiles.public.queries import cached_public_cases, published_clause
     from casefiles.public.store import store_for
 
+    try:
+        part, parts = (int(n) for n in shard.split("/"))
+        if not 1 <= part <= parts:
+            raise ValueError
+    except ValueError:
+        raise click.BadParameter("write K/N, for example 2/4", param_hint="--shard") from None
+    rows = db.session.execute(select(Case.id, Case.public_slug).where(published_clause()).order_by(Case.id)).all()
+    rows = rows[part - 1 :: parts]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     store = store_for(app)
     if hasattr(store, "start_batch"):
         store.start_batch()
-    done = render(app, paths, base_url)
+    done = total = 0
+    for start in range(0, len(rows), 200):
+        chunk = rows[start : start + 200]
+        for language in languages or LANGUAGES:
+            cached_public_cases([row.id for row in chunk], language)  # one load for 200 projections
+        db.session.remove()
+        paths = [p for row in chunk for p in case_paths(row.public_slug, languages or LANGUAGES)]
+        total += len(paths)
+        done += render(app, paths, base_url)
     if hasattr(store, "flush"):
         store.flush()
-    click.echo(f"{done} of {len(paths)} public pages rendered into the store.")
+    click.echo(f"{done} of {total} public pages rendered into the store.")

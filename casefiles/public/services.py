@@ -115,8 +115,16 @@ def private_data_in_public_fields(case: Case) -> list[tuple[str | None, Any]]:
         folded = " ".join(text.split()).casefold()
         if any(" ".join(secret.split()).casefold() in folded for secret in secrets_of_people):
             field = name if not name.startswith(("event-", "document-")) else None
-            problems.append((field, _l("“%(field)s” names a person, or gives their email or phone, although their "
-                                       "consent does not allow it. Remove it before publishing.", field=label)))
+            problems.append(
+                (
+                    field,
+                    _l(
+                        "“%(field)s” names a person, or gives their email or phone, although their "
+                        "consent does not allow it. Remove it before publishing.",
+                        field=label,
+                    ),
+                )
+            )
     return problems
 
 

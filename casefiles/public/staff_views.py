@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -18,7 +18,14 @@ from casefiles.cases.models import Case
 from casefiles.cases.records import CASE
 from casefiles.extensions import db
 from casefiles.public import services
-from casefiles.public.forms import DeleteCorrectionForm, PublicContentForm, PublishForm, UnpublishForm
+from casefiles.public.forms import (
+    DeleteCorrectionForm,
+    PhotoForm,
+    PublicContentForm,
+    PublishForm,
+    RemovePhotoForm,
+    UnpublishForm,
+)
 from casefiles.public.french import missing_french
 from casefiles.public.models import CaseCorrection
 from casefiles.public.projection import project
@@ -87,6 +94,72 @@ def _previews(case: Case) -> dict[str, Markup]:
             html = _PREVIEW_IDS.sub("", render_template("public/staff/_preview.html", c=public))
             previews[locale] = Markup(html)  # noqa: S704
     return previews
+
+
+@bp.route("/<int:case_id>/photo", methods=["GET", "POST"])
+def photo(case_id: int) -> ResponseReturnValue:
+    """The case's public photo: upload or replace it, say who it shows and describe it."""
+    from casefiles.enums import NameConsent
+    from casefiles.public import photos
+
+    case = _load(case_id)
+    current = photos.photo_of(case.id)
+    form = PhotoForm(obj=current)
+    form.person_id.choices = [(p.id, p.legal_name or p.pseudonym or f"#{p.id}") for p in case.people]
+    if form.validate_on_submit():
+        upload = request.files.get("photo")
+        stream = upload.stream if upload is not None and upload.filename else None
+        try:
+            photos.set_photo(
+                case,
+                actor=current_user,
+                stream=stream,
+                person_id=form.person_id.data,
+                alt=form.alt.data or "",
+                alt_fr=form.alt_fr.data or "",
+            )
+        except photos.PhotoRefused as refused:
+            db.session.rollback()
+            getattr(form, refused.field).errors = [*getattr(form, refused.field).errors, str(refused.message)]
+        else:
+            db.session.commit()
+            flash(_("The photo is saved."), "success")
+            return redirect(url_for("publishing.photo", case_id=case.id))
+    shown = photos.shown_publicly(current)
+    consenting = {p.id for p in case.people if p.name_consent == NameConsent.FULL_NAME.value}
+    return render_template(
+        "public/staff/photo.html",
+        case=case,
+        form=form,
+        photo=current,
+        shown=shown,
+        consenting=consenting,
+        remove_form=RemovePhotoForm(),
+    )
+
+
+@bp.route("/<int:case_id>/photo.img")
+def photo_image(case_id: int) -> ResponseReturnValue:
+    """The stored photo, for staff (whether or not it is public)."""
+    from casefiles.public import photos
+
+    case = _load(case_id)
+    current = photos.photo_of(case.id)
+    if current is None:
+        abort(404)
+    return Response(photos.image_bytes(current), mimetype=current.mime_type, headers={"Cache-Control": "no-store"})
+
+
+@bp.route("/<int:case_id>/photo/remove", methods=["POST"])
+def remove_photo(case_id: int) -> ResponseReturnValue:
+    """Take the photo off the case (and off the public page at once)."""
+    from casefiles.public import photos
+
+    case = _load(case_id)
+    if RemovePhotoForm().validate_on_submit() and photos.remove_photo(case, actor=current_user):
+        db.session.commit()
+        flash(_("The photo is removed."), "success")
+    return redirect(url_for("publishing.photo", case_id=case.id))
 
 
 @bp.route("/<int:case_id>/unpublish", methods=["GET", "POST"])

@@ -26,7 +26,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from casefiles.db import utcnow
@@ -292,9 +292,13 @@ class DatabaseStore:
         self._write([values])
 
     def _write(self, rows: list[dict[str, Any]]) -> None:
-        from casefiles.public.models import PublicPage
+        """Store the answers whose stamps still hold, in one transaction. The stamps are read in it (PostgreSQL:
+        locked against a change until it ends), so an answer rendered just before a case was unpublished never
+        lands in the store after the unpublishing emptied it."""
+        from casefiles.public.models import PublicPage, PublicStamp
 
-        if self.engine.dialect.name == "postgresql":
+        postgres = self.engine.dialect.name == "postgresql"
+        if postgres:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
@@ -302,10 +306,19 @@ class DatabaseStore:
         stmt = stmt.on_conflict_do_update(
             index_elements=["key"], set_={k: stmt.excluded[k] for k in rows[0] if k != "key"}
         )
+        stamps_table = PublicStamp.__table__
+        scopes = sorted({row["scope"] for row in rows} | {SHARED})
         with self.engine.begin() as conn:
-            if self.engine.dialect.name == "postgresql":
+            if postgres:
                 conn.execute(text("SET LOCAL lock_timeout = '2s'"))
-            conn.execute(stmt, rows)
+            query = select(stamps_table.c.scope, stamps_table.c.value).where(stamps_table.c.scope.in_(scopes))
+            current = dict.fromkeys(scopes, "")
+            current.update(dict(conn.execute(query.with_for_update(read=True) if postgres else query).all()))
+            holding = [
+                r for r in rows if current[r["scope"]] == r["scope_stamp"] and current[SHARED] == r["shared_stamp"]
+            ]
+            if holding:
+                conn.execute(stmt, holding)
 
     def start_batch(self) -> None:
         """Keep puts and write them 500 at a time (rendering every page from the command line)."""
@@ -353,6 +366,10 @@ class RedisStore:
         pipe.sadd(self._members(entry.scope), key)
         pipe.expire(self._members(entry.scope), REDIS_TTL)
         pipe.execute()
+        # A change that committed while this answer was being rendered: its drop may have run before the answer
+        # arrived, so look again and take it back (a later change drops it itself).
+        if not entry.holds(read_stamps(self.engine, entry.scope)):
+            self.client.delete(self._page(key))
 
     def drop(self, scopes: list[str]) -> None:
         """After the change commits: the answers of the changed cases (and the lists) leave Redis."""
@@ -390,8 +407,6 @@ def store_for(app: Any) -> DatabaseStore | RedisStore:
 def case_marker(slug: str) -> str | None:
     """The cache marker of a case's answers: its scope and the stamps read *before* its data (a change landing
     while it renders leaves the answer marked with the older stamp: it will simply be rendered again)."""
-    from sqlalchemy import select
-
     from casefiles.cases.models import Case
     from casefiles.extensions import db
 

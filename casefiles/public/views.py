@@ -172,8 +172,10 @@ def case(slug: str) -> ResponseReturnValue:
     key = ("case", request.host, slug, request.query_string, locale())
     cached = PAGES.get(key, generation) if anonymous() else None
     if cached is None:
-        _, projection = load_public_case(slug)
-        body = render_template("public/case.html", case=projection).encode()
+        found, projection = load_public_case(slug)
+        from casefiles.public.photos import public_photo
+
+        body = render_template("public/case.html", case=projection, photo=public_photo(found.id, locale())).encode()
         cached = (body, body_etag(body), projection.updated_at)
         if anonymous():
             PAGES.put(key, cached, generation)
@@ -181,6 +183,22 @@ def case(slug: str) -> ResponseReturnValue:
     if early is not None:
         return early
     return conditional(Response(cached[0], mimetype="text/html"), cached[1], cached[2], marker)
+
+
+@bp.route("/cases/<slug>/photo")
+@public
+def photo(slug: str) -> ResponseReturnValue:
+    """The case's photo (its metadata-free copy), while the person it shows consents to be named in full."""
+    from casefiles.public import photos
+
+    marker = case_marker(slug) if anonymous() else None
+    case, _ = load_public_case(slug)
+    found = photos.photo_of(case.id)
+    if not photos.shown_publicly(found):
+        abort(404)
+    assert found is not None
+    response = Response(photos.image_bytes(found), mimetype=found.mime_type)
+    return conditional(response, found.sha256[:32], None, marker)
 
 
 @bp.route("/cases/<slug>/share.png")

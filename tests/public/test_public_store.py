@@ -215,3 +215,22 @@ def test_publishing_renders_the_case_into_the_store_once_the_answer_is_sent(
     bodies = sorted(public_store.Entry.decode(r.entry).body for r in rows)
     assert len(rows) == 2 and all(b"Freshly published" in body for body in bodies)  # English and French
     assert all(b"Staff side" not in body for body in bodies)  # rendered as an anonymous visitor sees it
+
+
+def test_an_answer_rendered_before_a_change_never_lands_in_the_store_after_it(
+    app: Any, make_published: Any, staff: Any
+) -> None:
+    from casefiles.public.services import unpublish_case
+
+    case = make_published()
+    scope = public_store.case_scope(case.id)
+    before = public_store.read_stamps(db.engine, scope)
+    unpublish_case(case, actor=staff)  # commits while the page is being rendered elsewhere
+    db.session.commit()
+    late = public_store.Entry("200 OK", (), b"the page as it was", "", scope, before[scope], before["shared"])
+    public_store.store_for(app).put("f" * 64, late)
+    assert _rows(scope) == []
+    fresh = public_store.read_stamps(db.engine, scope)
+    current = public_store.Entry("200 OK", (), b"a page", "", scope, fresh[scope], fresh["shared"])
+    public_store.store_for(app).put("e" * 64, current)
+    assert len(_rows(scope)) == 1  # the same write with the current stamps is kept

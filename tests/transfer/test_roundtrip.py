@@ -27,6 +27,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -57,6 +58,8 @@ NOT_EXPORTED_TABLES = {
     "case_search_tokens",
     "search_entries",
     "dossier_jobs",
+    "public_pages",
+    "public_stamps",
 }
 NOT_EXPORTED_COLUMNS = {
     "users": {"password_hash", "session_token", "totp_secret", "totp_last_step", "totp_enabled_at", "last_login_at"},
@@ -222,6 +225,8 @@ class Filler:
             if field is not None and field.kind == LINES:
                 return [f"{table.name}.{name} {self.number()} «é»", "deuxième"]
             return {f"{table.name}.{name}": [self.number(), "é", None, True]}
+        if isinstance(kind, LargeBinary):
+            return f"{table.name}.{name} {self.number()} «é»".encode() + bytes(range(256))
         if isinstance(kind, String | Text):
             length = kind.length or 10_000
             full = f"{table.name}.{name} {self.number()} «é» – ok"
@@ -276,6 +281,8 @@ def test_every_column_of_every_table_survives_export_and_loading(app: Any, empty
     filler.fill()
     before = _database()
     for name, rows in before.items():  # the filling itself: every exported column holds distinct, non-default data
+        if name in ("public_stamps", "public_pages"):
+            continue  # markers of public changes: the audit entries written by the filling move them too
         table = db.metadata.tables[name]
         assert len(rows) == ROWS, name
         for column in rows[0]:
