@@ -101,7 +101,7 @@ def bulk() -> ResponseReturnValue:
 def export_csv() -> ResponseReturnValue:
     """The filtered list as CSV: every case the filters find (not only this page), as the user may see them."""
     filters = CaseFilters.from_args(request.args)
-    filename = _("cases") + f"-{local_today().isoformat()}.csv"
+    filename = f"cases-{local_today().isoformat()}.csv"
     return Response(
         stream_with_context(worklist.csv_text(current_user, filters)),
         mimetype="text/csv",

@@ -113,6 +113,9 @@ def merge_confirm() -> ResponseReturnValue:
     """Confirm which case is kept and what moves into it; the merge happens on POST only."""
     require(policies.can_merge(current_user))
     if request.method == "GET":
+        if not request.args.get("keep") or not request.args.get("merged"):
+            flash(_("Open one of the two cases, then choose “Merge…” on its page."), "error")
+            return redirect(url_for("cases.index"))
         keep, merged = _pair(request.args.get("keep"), request.args.get("merged"))
         if keep.id == merged.id:
             abort(404)

@@ -255,6 +255,8 @@ def test_merge_through_the_pages(app: Any, two_cases: dict[str, Any], make_user:
     assert "merged another case into this one" in history and "added a document" in history
     gone = client.get(f"/staff/cases/{merged.id}").get_data(as_text=True)
     assert "This case was merged into" in gone
+    lost = client.get("/staff/cases/merge", follow_redirects=True)
+    assert lost.status_code == 200 and "then choose “Merge…” on its page" in lost.get_data(as_text=True)
     # A volunteer, even one assigned to both cases, may not merge.
     volunteer = make_user("volunteer")
     other = app.test_client()
