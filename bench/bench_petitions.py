@@ -36,6 +36,7 @@ from bench_public import free_port, seed, wait_for, wrk  # noqa: E402
 
 EXTERNAL_COUNT = 12_000
 MIN_SECONDS = 1
+CLOSE = {"Connection": "close"}
 
 
 def add_petition(url: str) -> int:
@@ -75,7 +76,10 @@ def sign(base: str, campaign_id: int, email: str) -> float:
     import requests
 
     session = requests.Session()
-    form = session.get(f"{base}/en/campaigns/{campaign_id}/sign", timeout=60).text
+    # Not kept alive across the wait: gunicorn closes an idle connection after 2 s (--keep-alive), and a POST sent
+    # on a connection the server is closing at that moment is reset ("Connection reset by peer"). A browser retries
+    # such a request on a new connection; this client opens the new connection itself (nginx in front does too).
+    form = session.get(f"{base}/en/campaigns/{campaign_id}/sign", headers=CLOSE, timeout=60).text
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
     started = re.search(r'name="started" type="hidden" value="([^"]+)"', form).group(1)
     time.sleep(MIN_SECONDS + 0.2)
@@ -92,7 +96,7 @@ def confirm(base: str, link: str) -> None:
     import requests
 
     session = requests.Session()
-    page = session.get(link.replace("http://localhost", base), timeout=60).text
+    page = session.get(link.replace("http://localhost", base), headers=CLOSE, timeout=60).text
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     answer = session.post(link.replace("http://localhost", base), data={"csrf_token": csrf}, timeout=60)
     if answer.status_code != 200:
