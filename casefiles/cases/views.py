@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -26,8 +24,8 @@ from casefiles.cases.list_views import list_context
 from casefiles.cases.merge_views import merge_context, notice_duplicates
 from casefiles.cases.merging import history_case_ids
 from casefiles.cases.queries import CaseFilters, find_cases
+from casefiles.dates import local_today
 from casefiles.documents.views import case_documents_context
-from casefiles.dates import local_day
 from casefiles.enums import NameConsent
 from casefiles.extensions import db
 from casefiles.institutions.models import Institution
@@ -158,12 +156,12 @@ def detail(case_id: int) -> ResponseReturnValue:
         **case_campaign_context(case),
         **case_documents_context(case),
         **merge_context(case),
+        **case_at_a_glance(case, local_today()),
+        can_brief=brief_policies.can_generate(current_user, case),
+        brief_labels=KIND_LABELS,
         policies=policies,
         confirm_form=ConfirmForm(),
         NameConsent=NameConsent,
-        **case_at_a_glance(case, local_day(datetime.now(UTC))),
-        can_brief=brief_policies.can_generate(current_user, case),
-        brief_labels=KIND_LABELS,
     )
 
 
