@@ -28,7 +28,7 @@ ENGLISH_MONTHS = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
 )
 # Pages that are not HTML for a reader, or that typeset a PDF (slow; the briefs tests read those back).
-SKIP_SUFFIXES = (".pdf", ".csv", ".json", ".xml", ".atom", ".txt", ".png", ".jpg", ".webp", ".zip")
+SKIP_SUFFIXES = (".pdf", ".csv", ".json", ".xml", ".atom", ".txt", ".png", ".jpg", ".webp", ".zip", ".img")
 # Not pages to read while signed in: the sign-in steps end a half-finished sign-in (checked signed out).
 SKIP_ENDPOINTS = ("static", "web.set_language", "auth.login", "auth.login_verify")
 # Literal words a template may show untranslated: names of things and of languages in their own language.
