@@ -10,12 +10,9 @@ the mail client posts `List-Unsubscribe=One-Click`); its signed token is what au
 
 from __future__ import annotations
 
-import time
-
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 
 from casefiles.authz import public
@@ -27,41 +24,17 @@ from casefiles.public import campaigns as public_campaigns
 from casefiles.public import queries
 from casefiles.public.language import LANG_PREFIX
 from casefiles.public.views import locale
-from casefiles.security.throttle import Counter, Limit, client_network, current_throttle
+from casefiles.security.robots import FormGuard
 
 bp = Blueprint("followers", __name__)
-DEFAULT_LIMIT = "20 per hour"
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="casefiles.follow.started")
+# No age limit on the stamp: a cached page keeps it until something public changes, however long that takes.
+GUARD = FormGuard("follow", "FOLLOW_MIN_SECONDS", 3, "FOLLOW_LIMIT_PER_ADDRESS", "20 per hour", max_age=None)
 
 
 @bp.app_template_global()
 def follow_started(target: str) -> Markup:
     """The signed time stamp of a follow form on the page of `target` ("case:12")."""
-    return Markup(_serializer().dumps(target))  # noqa: S704 - our own URL-safe base64, no user text
-
-
-def _too_fast(started: str | None, target: str) -> bool:
-    """True when the form came back sooner than a person fills it in, or its stamp was not made for this page.
-    The public pages are cached a little while, so a stamp may be older than the reader's visit; never younger."""
-    try:
-        # No age limit: a cached page keeps its stamp until something public changes, however long that takes.
-        signed_for, issued = _serializer().loads(started or "", return_timestamp=True)
-    except BadSignature:
-        return True
-    if signed_for != target:
-        return True
-    return time.time() - issued.timestamp() < float(current_app.config.get("FOLLOW_MIN_SECONDS", 3))
-
-
-def _throttled() -> float:
-    throttle = current_throttle()
-    limit = Limit.parse(current_app.config.get("FOLLOW_LIMIT_PER_ADDRESS", DEFAULT_LIMIT))
-    key = throttle._key("follow", "address", client_network(request.remote_addr))  # noqa: SLF001
-    _, retry_after = throttle.attempt([Counter(key, limit)])
-    return retry_after
+    return Markup(GUARD.stamp(target))  # noqa: S704 - our own URL-safe base64, no user text
 
 
 def _follow(
@@ -71,9 +44,9 @@ def _follow(
     form = FollowForm()
     page = {"title": title, "title_language": title_language, "back_url": back_url, "kind": kind, "target": target}
     if request.method == "POST" and form.validate():
-        if form.website.data or _too_fast(form.started.data, target):
+        if form.website.data or GUARD.too_fast(form.started.data, target):
             return render_template("followers/check_email.html", page=page)
-        retry_after = _throttled()
+        retry_after = GUARD.throttled()
         if retry_after:
             response = Response(render_template("errors/error.html", code=429, error=None), status=429)
             response.headers["Retry-After"] = str(int(retry_after) + 1)

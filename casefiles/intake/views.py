@@ -9,7 +9,6 @@ Every complete request counts against the sender's address in the shared throttl
 from __future__ import annotations
 
 import io
-import time
 from datetime import date
 
 from flask import (
@@ -27,7 +26,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from casefiles.authz import public, require
@@ -41,38 +39,17 @@ from casefiles.pagination import paginate, scalar_rows
 from casefiles.public.language import LANG_PREFIX
 from casefiles.public.views import locale
 from casefiles.records.fields import FieldError
-from casefiles.security.throttle import Counter, Limit, client_network, current_throttle
+from casefiles.security.robots import FormGuard
 from casefiles.views_common import get_or_404, parse_id
 
 bp = Blueprint("intake", __name__)
 # The form is a public page: its address carries its language (/en/help, /fr/help).
 public_bp = Blueprint("public_intake", __name__, url_prefix=LANG_PREFIX)
-DEFAULT_LIMIT = "10 per hour"
+GUARD = FormGuard("intake", "INTAKE_MIN_SECONDS", 5, "INTAKE_LIMIT_PER_ADDRESS", "10 per hour")
 PER_PAGE = 25
 
 
 # --- the public form ----------------------------------------------------------------------------------------
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="casefiles.intake.started")
-
-
-def _too_fast(started: str | None) -> bool:
-    """True when the form came back sooner than a person fills it in (or its time stamp was not ours)."""
-    try:
-        _, issued = _serializer().loads(started or "", max_age=2 * 86400, return_timestamp=True)
-    except BadSignature:
-        return True
-    return time.time() - issued.timestamp() < float(current_app.config.get("INTAKE_MIN_SECONDS", 5))
-
-
-def _throttled() -> float:
-    throttle = current_throttle()
-    limit = Limit.parse(current_app.config.get("INTAKE_LIMIT_PER_ADDRESS", DEFAULT_LIMIT))
-    key = throttle._key("intake", "address", client_network(request.remote_addr))  # noqa: SLF001
-    _, retry_after = throttle.attempt([Counter(key, limit)])
-    return retry_after
 
 
 def _uploads() -> list:
@@ -80,7 +57,7 @@ def _uploads() -> list:
 
 
 def _form_page(form: HelpForm, status: int = 200, notice: str | None = None) -> ResponseReturnValue:
-    form.started.data = _serializer().dumps("started")
+    form.started.data = GUARD.stamp()
     config = current_app.config
     response = Response(
         render_template(
@@ -106,9 +83,9 @@ def ask() -> ResponseReturnValue:
         return _form_page(form, 422 if form.errors else 200)
     if form.website.data:
         return render_template("intake/thanks.html", reference=None)
-    if _too_fast(form.started.data):
+    if GUARD.too_fast(form.started.data):
         return _form_page(form, 422, notice=_("Please take a moment to check your answers, then send them again."))
-    retry_after = _throttled()
+    retry_after = GUARD.throttled()
     if retry_after:
         response = Response(render_template("errors/error.html", code=429, error=None), status=429)
         response.headers["Retry-After"] = str(int(retry_after) + 1)

@@ -9,14 +9,12 @@ count against the sender's address in the shared throttle store (LETTER_LIMIT_PE
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -30,10 +28,11 @@ from casefiles.public import campaigns as public_campaigns
 from casefiles.public import queries
 from casefiles.public.language import LANG_PREFIX
 from casefiles.public.views import PAGES, anonymous, body_etag, conditional, locale, not_modified
-from casefiles.security.throttle import Counter, Limit, client_network, current_throttle
+from casefiles.security.robots import FormGuard
 
 bp = Blueprint("public_letters", __name__, url_prefix=LANG_PREFIX)
-DEFAULT_LIMIT = "10 per hour"
+# A letter request waits as long as a petition signature before it may come back.
+GUARD = FormGuard("letter", "PETITION_MIN_SECONDS", 3, "LETTER_LIMIT_PER_ADDRESS", "10 per hour")
 
 
 @dataclass(frozen=True)
@@ -107,26 +106,6 @@ def letter(letter_id: int) -> ResponseReturnValue:
     return conditional(Response(cached[0], mimetype="text/html"), cached[1], None)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="casefiles.letter.started")
-
-
-def _too_fast(started: str | None) -> bool:
-    try:
-        _, issued = _serializer().loads(started or "", max_age=2 * 86400, return_timestamp=True)
-    except BadSignature:
-        return True
-    return time.time() - issued.timestamp() < float(current_app.config.get("PETITION_MIN_SECONDS", 3))
-
-
-def _throttled() -> float:
-    throttle = current_throttle()
-    limit = Limit.parse(current_app.config.get("LETTER_LIMIT_PER_ADDRESS", DEFAULT_LIMIT))
-    key = throttle._key("letter", "address", client_network(request.remote_addr))  # noqa: SLF001
-    _, retry_after = throttle.attempt([Counter(key, limit)])
-    return retry_after
-
-
 @bp.route("/letters/<int:letter_id>/sign", methods=["GET", "POST"])
 @public
 def sign(letter_id: int) -> ResponseReturnValue:
@@ -135,9 +114,9 @@ def sign(letter_id: int) -> ResponseReturnValue:
     page = project_letter(found, locale())
     form = EntryForm()
     if form.validate_on_submit():
-        if form.website.data or _too_fast(form.started.data):
+        if form.website.data or GUARD.too_fast(form.started.data):
             return render_template("public/letters/thanks.html", letter=page)
-        retry_after = _throttled()
+        retry_after = GUARD.throttled()
         if retry_after:
             response = Response(render_template("errors/error.html", code=429, error=None), status=429)
             response.headers["Retry-After"] = str(int(retry_after) + 1)
@@ -145,7 +124,7 @@ def sign(letter_id: int) -> ResponseReturnValue:
         entries.submit_entry(found, values=form.data, locale=locale())
         db.session.commit()
         return render_template("public/letters/thanks.html", letter=page)
-    form.started.data = _serializer().dumps("started")
+    form.started.data = GUARD.stamp()
     status = 422 if form.errors else 200
     return render_template("public/letters/sign.html", form=form, letter=page), status
 

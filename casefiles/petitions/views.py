@@ -7,12 +7,9 @@ Every valid signing counts against the sender's address in the shared throttle s
 
 from __future__ import annotations
 
-import time
-
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from casefiles.authz import public, require
 from casefiles.campaigns import policies as campaign_policies
@@ -24,23 +21,10 @@ from casefiles.petitions.forms import SignForm
 from casefiles.public import campaigns as public_campaigns
 from casefiles.public.language import LANG_PREFIX
 from casefiles.public.views import locale
-from casefiles.security.throttle import Counter, Limit, client_network, current_throttle
+from casefiles.security.robots import FormGuard
 
 bp = Blueprint("petitions", __name__)
-DEFAULT_LIMIT = "20 per hour"
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="casefiles.petition.started")
-
-
-def _too_fast(started: str | None) -> bool:
-    """True when the form came back sooner than a person fills it in (or its time stamp was not ours)."""
-    try:
-        _, issued = _serializer().loads(started or "", max_age=2 * 86400, return_timestamp=True)
-    except BadSignature:
-        return True
-    return time.time() - issued.timestamp() < float(current_app.config.get("PETITION_MIN_SECONDS", 3))
+GUARD = FormGuard("petition", "PETITION_MIN_SECONDS", 3, "PETITION_LIMIT_PER_ADDRESS", "20 per hour")
 
 
 def _open_campaign(campaign_id: int) -> Campaign:
@@ -48,14 +32,6 @@ def _open_campaign(campaign_id: int) -> Campaign:
     if campaign is None or not services.petition_open(campaign):
         abort(404)
     return campaign
-
-
-def _throttled() -> float:
-    throttle = current_throttle()
-    limit = Limit.parse(current_app.config.get("PETITION_LIMIT_PER_ADDRESS", DEFAULT_LIMIT))
-    key = throttle._key("petition", "address", client_network(request.remote_addr))  # noqa: SLF001
-    _, retry_after = throttle.attempt([Counter(key, limit)])
-    return retry_after
 
 
 @bp.route(LANG_PREFIX + "/campaigns/<int:campaign_id>/sign", methods=["GET", "POST"])
@@ -66,9 +42,9 @@ def sign(campaign_id: int) -> ResponseReturnValue:
     page = public_campaigns.project_campaign(campaign, locale(), with_cases=False)
     form = SignForm()
     if form.validate_on_submit():
-        if form.website.data or _too_fast(form.started.data):
+        if form.website.data or GUARD.too_fast(form.started.data):
             return _check_email(page)
-        retry_after = _throttled()
+        retry_after = GUARD.throttled()
         if retry_after:
             response = Response(render_template("errors/error.html", code=429, error=None), status=429)
             response.headers["Retry-After"] = str(int(retry_after) + 1)
@@ -83,7 +59,7 @@ def sign(campaign_id: int) -> ResponseReturnValue:
         db.session.commit()
         worker.kick()
         return _check_email(page)
-    form.started.data = _serializer().dumps("started")
+    form.started.data = GUARD.stamp()
     status = 422 if form.errors else 200
     return render_template("petitions/sign.html", form=form, campaign=page), status
 
