@@ -40,6 +40,15 @@ DEFAULT_RETENTION_DAYS = 90
 DEFAULT_MAX_FILES = 3
 DEFAULT_MAX_FILE_MB = 10
 OBJECT = "intake_submission"
+
+
+def _audit(action: str, submission: Submission, actor: Any, changes: dict) -> None:
+    """One history entry about a request: its reference and what changed, never what the person wrote."""
+    record(
+        action, actor=actor, object_type=OBJECT, object_id=submission.id, summary=submission.reference, changes=changes
+    )
+
+
 OUTBOX_ADDRESS_MAX = 254  # outbox_messages.to_address
 # The values of the form that are sealed (everything the person wrote or chose).
 SEALED_FIELDS = (
@@ -251,14 +260,7 @@ def open_submission(submission: Submission, *, actor: Any) -> Opened:
     if submission.status == IntakeStatus.NEW.value:
         changes["status"] = _status(submission, IntakeStatus.SEEN)
     db.session.flush()
-    record(
-        "intake.open",
-        actor=actor,
-        object_type=OBJECT,
-        object_id=submission.id,
-        summary=submission.reference,
-        changes=changes,
-    )
+    _audit("intake.open", submission, actor, changes)
     db.session.flush()
     return opened
 
@@ -271,14 +273,7 @@ def file_content(submission: Submission, file_id: int, *, actor: Any) -> tuple[O
     meta = crypto.unseal_json(item.sealed_meta)
     described = OpenedFile(item.id, meta["filename"], meta["mime_type"], meta["sha256"], int(meta["size"]))
     content = crypto.unseal(item.sealed_content)
-    record(
-        "intake.file",
-        actor=actor,
-        object_type=OBJECT,
-        object_id=submission.id,
-        summary=submission.reference,
-        changes={"sha256": [None, described.sha256]},
-    )
+    _audit("intake.file", submission, actor, {"sha256": [None, described.sha256]})
     db.session.flush()
     return described, content
 
@@ -325,14 +320,7 @@ def assign(submission: Submission, *, actor: Any, assignee: User) -> None:
     if submission.status != IntakeStatus.ASSIGNED.value:
         changes["status"] = _status(submission, IntakeStatus.ASSIGNED)
     db.session.flush()
-    record(
-        "intake.assign",
-        actor=actor,
-        object_type=OBJECT,
-        object_id=submission.id,
-        summary=submission.reference,
-        changes=changes,
-    )
+    _audit("intake.assign", submission, actor, changes)
     db.session.flush()
 
 
@@ -341,14 +329,7 @@ def mark_spam(submission: Submission, *, actor: Any) -> None:
     _decidable(submission)
     changes = {"status": _status(submission, IntakeStatus.SPAM)}
     db.session.flush()
-    record(
-        "intake.spam",
-        actor=actor,
-        object_type=OBJECT,
-        object_id=submission.id,
-        summary=submission.reference,
-        changes=changes,
-    )
+    _audit("intake.spam", submission, actor, changes)
     db.session.flush()
 
 
@@ -372,14 +353,7 @@ def decline(submission: Submission, *, actor: Any, send_reply: bool) -> bool:
     if replied:
         changes["reply"] = [None, submission.locale]
     db.session.flush()
-    record(
-        "intake.decline",
-        actor=actor,
-        object_type=OBJECT,
-        object_id=submission.id,
-        summary=submission.reference,
-        changes=changes,
-    )
+    _audit("intake.decline", submission, actor, changes)
     db.session.flush()
     return replied
 
