@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from casefiles.campaigns.views import bp as campaigns_bp
     from casefiles.letters.views import bp as letters_bp
     from casefiles.organizations.views import bp as organizations_bp
+    from casefiles.transfer import case_files_views  # noqa: F401 (its routes join the transfer blueprint)
     from casefiles.transfer.views import bp as transfer_bp
 
     app.register_blueprint(campaigns_bp, url_prefix="/staff/campaigns")
@@ -177,6 +178,7 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(briefs_cli)
     app.cli.add_command(translations_cli)
+    from casefiles.transfer import case_files_cli  # noqa: F401 (its command joins the cases group)
     from casefiles.transfer.cli import register_cli as register_transfer_cli
 
     register_transfer_cli(app)

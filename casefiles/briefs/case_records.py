@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from casefiles.briefs.context import display_date, local_markdown, local_text
+from casefiles.briefs.texts import display_date, local_markdown, local_text
 
 
 def legal_records(case: Any, language: str = "en") -> dict[str, Any]:

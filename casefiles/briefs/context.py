@@ -7,15 +7,23 @@ dates and numbers come out in the brief's language.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from casefiles.briefs.texts import (  # noqa: F401 (the briefs' text helpers, used here and by templates)
+    Text,
+    _clip,
+    display_date,
+    lang_marker,
+    local_lines,
+    local_markdown,
+    local_text,
+)
 from casefiles.briefs.typography import french_html, french_text
 from casefiles.cases.models import Case
 from casefiles.markdown import render_markdown
@@ -33,79 +41,6 @@ ONE_PAGER_LEVELS = (
 
 # A campaign is public once it starts, and stays public when it is over (a victory is what supporters share).
 PUBLIC_CAMPAIGN_STATUSES = ("in_progress", "completed")
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text with the language it is written in: a French brief may quote an English text with no French twin.
-
-    Templates show it with ``text(value)``, which marks it ``lang="en"`` on a French page (and the PDF structure
-    element with /Lang), so a screen reader switches voice and the typography stays English.
-    """
-
-    value: str | Markup
-    lang: str
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    def __html__(self) -> str:
-        return str(escape(self.value))
-
-    def __bool__(self) -> bool:
-        return bool(str(self.value).strip())
-
-    def __len__(self) -> int:
-        return len(str(self.value))
-
-
-def local_text(language: str, english: str | None, french: str | None, clip: int | None = None) -> Text:
-    """A plain text in the brief's language when written, with the typography of its own language."""
-    value, lang = pick(language, english, french)
-    if clip is not None:
-        value = _clip(value, clip)
-    return Text(french_text(value) if lang == "fr" else value, lang)
-
-
-def local_markdown(language: str, english: str | None, french: str | None) -> Text:
-    """A Markdown text rendered (sanitised) in the brief's language when written, typography of its language."""
-    value, lang = pick(language, english, french)
-    html = str(render_markdown(value))
-    return Text(Markup(french_html(html) if lang == "fr" else html), lang)  # noqa: S704 - sanitised by nh3
-
-
-def local_lines(language: str, english: list[str] | None, french: list[str] | None) -> list[Text]:
-    """A list of lines (asks, targets) in French when the French list is written, otherwise in English."""
-    english_lines = [str(x).strip() for x in (english or []) if str(x).strip()]
-    french_lines = [str(x).strip() for x in (french or []) if str(x).strip()]
-    if language == "fr" and french_lines:
-        return [Text(french_text(x), "fr") for x in french_lines]
-    if english_lines:
-        return [Text(x, "en") for x in english_lines]
-    return [Text(french_text(x), "fr") for x in french_lines]
-
-
-def lang_marker(page_language: str) -> Any:
-    """The ``text`` helper of PDF templates: a Text in another language than the page's gets its own lang."""
-
-    def text(value: Any, block: bool = False) -> Markup:
-        if value is None:
-            return Markup("")
-        lang = getattr(value, "lang", page_language)
-        content = escape(value)
-        if lang == page_language:
-            return content
-        tag = "div" if block else "span"
-        return Markup(f'<{tag} lang="{lang}">{content}</{tag}>')  # noqa: S704 - content escaped or sanitised
-
-    return text
-
-
-def display_date(value: Any) -> str:
-    """A date, a partial date or a datetime in the current locale."""
-    from casefiles.web import display_date as _display
-
-    return _display(value)
 
 
 def number(value: int | None) -> str:
@@ -450,11 +385,6 @@ def _plain(html: str) -> str:
     import nh3
 
     return nh3.clean(html, tags=set())
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def page_counter_css(template: str) -> Markup:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from casefiles.audit.services import record
-from casefiles.campaigns.models import Campaign, CampaignKind, CampaignStatus
+from casefiles.campaigns.models import Campaign
 from casefiles.db import utcnow
 from casefiles.extensions import db
 from casefiles.mail.services import queue_message, render_message
@@ -26,17 +26,6 @@ UNCONFIRMED_DAYS = 7
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def petition_open(campaign: Campaign) -> bool:
-    """Our own petition takes signatures while a public petition campaign is in progress."""
-    from casefiles.public.campaigns import public_campaign_by_id
-
-    return (
-        campaign.kind == CampaignKind.PETITION.value
-        and campaign.status == CampaignStatus.IN_PROGRESS.value
-        and public_campaign_by_id(campaign.id) is not None
-    )
 
 
 def sign(

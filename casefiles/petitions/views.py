@@ -29,7 +29,7 @@ GUARD = FormGuard("petition", "PETITION_MIN_SECONDS", 3, "PETITION_LIMIT_PER_ADD
 
 def _open_campaign(campaign_id: int) -> Campaign:
     campaign = public_campaigns.public_campaign_by_id(campaign_id)
-    if campaign is None or not services.petition_open(campaign):
+    if campaign is None or not public_campaigns.petition_open(campaign):
         abort(404)
     return campaign
 

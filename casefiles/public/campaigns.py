@@ -169,6 +169,15 @@ def public_campaign_by_id(campaign_id: int) -> Campaign | None:
     return db.session.scalar(select(Campaign).where(Campaign.id == campaign_id, public_clause()))
 
 
+def petition_open(campaign: Campaign) -> bool:
+    """Our own petition takes signatures while a public petition campaign is in progress."""
+    return (
+        campaign.kind == CampaignKind.PETITION.value
+        and campaign.status == CampaignStatus.IN_PROGRESS.value
+        and public_campaign_by_id(campaign.id) is not None
+    )
+
+
 def public_campaigns(locale: str, outcome: str | None = None, limit: int = 200) -> list[PublicCampaignPage]:
     """Public campaigns, those in progress first, then the completed ones, newest first."""
     query = select(Campaign).where(public_clause()).options(selectinload(Campaign.snapshots))

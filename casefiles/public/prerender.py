@@ -92,6 +92,10 @@ def _run_when_sent(response: Any) -> Any:
 
 
 def init_app(app: Flask) -> None:
+    from casefiles.public.store import CASES_COMMITTED
+
+    if after_publishing not in CASES_COMMITTED:
+        CASES_COMMITTED.append(after_publishing)
     if not app.extensions.get("casefiles_prerender"):
         app.extensions["casefiles_prerender"] = True
         app.after_request(_run_when_sent)

@@ -170,9 +170,9 @@ def _stamp_bulk_audit(state: Any) -> None:
 def _after_commit(session: Session) -> None:
     scopes = session.info.pop("public_scopes", None)
     if scopes:
-        from casefiles.public.prerender import after_publishing
-
-        after_publishing([int(s.split(":", 1)[1]) for s in scopes if s.startswith("case:")])
+        case_ids = [int(s.split(":", 1)[1]) for s in scopes if s.startswith("case:")]
+        for listener in list(CASES_COMMITTED):
+            listener(case_ids)
         for store in list(_COMMIT_LISTENERS):
             try:
                 store.drop(sorted(scopes))
@@ -188,6 +188,8 @@ def _after_rollback(session: Session) -> None:
 # Stores outside the database (Redis) drop a changed case's answers once the change is committed; weakly held,
 # so an application that is gone (tests build many) takes its store with it.
 _COMMIT_LISTENERS: weakref.WeakSet = weakref.WeakSet()
+# Called with the ids of the cases a committed change touched (the pre-rendering of their pages listens).
+CASES_COMMITTED: list = []
 
 
 # -- reading the stamps, cheaply, on every public request -----------------------------------------------------------

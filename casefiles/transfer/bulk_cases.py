@@ -63,9 +63,7 @@ def create_cases(
     entries: list[AuditEntry] = []
     with db.session.no_autoflush:
         for case, _values, person, person_changes, sanction, sanction_changes in created:
-            entries.append(
-                _audit("case.create", case, actor, case, _created(CASE.snapshot(case)), case.title)
-            )
+            entries.append(_audit("case.create", case, actor, case, _created(CASE.snapshot(case)), case.title))
             entries.append(_audit("person.create", case, actor, person, person_changes, person.legal_name))
             if sanction is not None:
                 label = sanction.type_enum.label

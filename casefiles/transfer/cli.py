@@ -188,6 +188,3 @@ def register_cli(app: Any) -> None:
     """Add the import and export commands to `flask`."""
     for command in (cases_cli, campaigns_cli, orgs_cli, export_command, import_all_command):
         app.cli.add_command(command)
-
-
-from casefiles.transfer import case_files_cli  # noqa: E402, F401 - its command joins the cases group

@@ -194,6 +194,3 @@ def import_all() -> ResponseReturnValue:
         )
         return redirect(url_for("transfer.export_page"))
     return render_template("transfer/import_all.html", form=form)
-
-
-from casefiles.transfer import case_files_views  # noqa: E402, F401 - its routes join this blueprint
