@@ -181,9 +181,8 @@ def shown_publicly(photo: CasePhoto | None) -> bool:
 def public_photo(case_id: int, locale: str) -> PublicPhoto | None:
     """The photo as the public page shows it, or None (no photo, or no consent)."""
     photo = photo_of(case_id)
-    if not shown_publicly(photo):
+    if photo is None or not shown_publicly(photo):
         return None
-    assert photo is not None
     if locale == "fr" and photo.alt_fr:
         alt, language = photo.alt_fr, "fr"
     else:

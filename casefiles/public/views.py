@@ -194,9 +194,8 @@ def photo(slug: str) -> ResponseReturnValue:
     marker = case_marker(slug) if anonymous() else None
     case, _ = load_public_case(slug)
     found = photos.photo_of(case.id)
-    if not photos.shown_publicly(found):
+    if found is None or not photos.shown_publicly(found):
         abort(404)
-    assert found is not None
     response = Response(photos.image_bytes(found), mimetype=found.mime_type)
     return conditional(response, found.sha256[:32], None, marker)
 

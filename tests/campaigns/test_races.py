@@ -255,7 +255,8 @@ def test_letter_race(two: tuple[Any, Any]) -> None:
         a,
         b,
         url,
-        mine={"body_fr": "Nous demandons…", "letter_date": "2024-02-01"},
+        # The date is typed in its three parts, as in the browser.
+        mine={"body_fr": "Nous demandons…", "letter_date-year": "2024", "letter_date-month": "2", "letter_date-day": "1"},
         theirs={"addressee": "Minister of Justice", "campaign_id": str(campaign.id)},
     )
     db.session.expire_all()
