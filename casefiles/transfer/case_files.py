@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -364,10 +365,13 @@ def _existing_count(case: Case | None, plan: RowPlan, report: CaseFilesReport) -
     if campaign is None or plan.values.get("date") is None:
         return None
     channel = plan.values.get("channel") or Channel.ONLINE.value
+    when = plan.values["date"]
+    if isinstance(when, str):  # the declared field's plain value (YYYY-MM-DD); PostgreSQL compares dates only
+        when = date.fromisoformat(when)
     return db.session.scalars(
         select(SupporterSnapshot).where(
             SupporterSnapshot.campaign_id == campaign.id,
-            SupporterSnapshot.date == plan.values["date"],
+            SupporterSnapshot.date == when,
             SupporterSnapshot.channel == channel,
         )
     ).first()
