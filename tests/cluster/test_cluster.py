@@ -130,8 +130,13 @@ class Browser:
             elif attrs.get("type") == "checkbox" and "checked" in match.group(1):
                 fields[attrs["name"]] = attrs.get("value", "y")
         for match in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-            chosen = re.search(r'<option[^>]*value="([^"]*)"[^>]*selected', match.group(2)) or re.search(
-                r'<option[^>]*value="([^"]*)"', match.group(2)
+            # The selected option, whatever the order of its attributes; else the first, as a browser sends.
+            options = [
+                (re.search(r'value="([^"]*)"', attrs), re.search(r"\bselected\b", attrs))
+                for attrs in re.findall(r"<option([^>]*)>", match.group(2))
+            ]
+            chosen = next((value for value, selected in options if value and selected), None) or next(
+                (value for value, _ in options if value), None
             )
             fields[match.group(1)] = chosen.group(1) if chosen else ""
         for match in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
