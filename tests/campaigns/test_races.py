@@ -256,7 +256,12 @@ def test_letter_race(two: tuple[Any, Any]) -> None:
         b,
         url,
         # The date is typed in its three parts, as in the browser.
-        mine={"body_fr": "Nous demandons…", "letter_date-year": "2024", "letter_date-month": "2", "letter_date-day": "1"},
+        mine={
+            "body_fr": "Nous demandons…",
+            "letter_date-year": "2024",
+            "letter_date-month": "2",
+            "letter_date-day": "1",
+        },
         theirs={"addressee": "Minister of Justice", "campaign_id": str(campaign.id)},
     )
     db.session.expire_all()

@@ -119,7 +119,10 @@ def test_supporter_counts_import_with_their_campaign_idempotently(app, make_user
 
 def test_a_supporter_count_without_its_campaign_or_count_is_refused(app, make_user):
     staff = make_user("staff")
-    files = {"cases": b"case\nREF-1\n", "supporters": b"case,campaign,date,count\nREF-1,,2024-01-01,5\nREF-1,X,2024-01-02,\n"}
+    files = {
+        "cases": b"case\nREF-1\n",
+        "supporters": b"case,campaign,date,count\nREF-1,,2024-01-01,5\nREF-1,X,2024-01-02,\n",
+    }
     report = case_files.preview(files)
     assert any("campaign" in e for e in report.errors) and any("count" in e for e in report.errors)
     with pytest.raises(CaseFilesRefused):
