@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from casefiles.audit.services import record
 from casefiles.auth.models import User
-from casefiles.dates import PartialDate
+from casefiles.dates import PartialDate, local_today
 from casefiles.db import utcnow
 from casefiles.documents.detection import UploadRefused, safe_filename
 from casefiles.extensions import db
@@ -165,7 +165,7 @@ def submit(
         reference=new_reference(),
         status=IntakeStatus.NEW.value,
         locale=locale,
-        next_date=next_date(plain, today or date.today()),
+        next_date=next_date(plain, today or local_today()),
         sealed=crypto.seal_json(plain),
         files=sealed_files,
     )
@@ -544,7 +544,7 @@ def dashboard_requests(user: Any, today: date | None = None) -> DashboardRequest
 
     if not can_view_queue(user):
         return None
-    today = today or date.today()
+    today = today or local_today()
     stmt = select(Submission).where(Submission.status.in_(OPEN_STATUSES))
     if not can_triage(user):
         stmt = stmt.where(Submission.assignee_id == user.id)

@@ -29,6 +29,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from casefiles.authz import public, require
+from casefiles.dates import local_today
 from casefiles.documents.detection import UploadRefused
 from casefiles.extensions import db
 from casefiles.intake import policies, services
@@ -126,7 +127,7 @@ def queue() -> ResponseReturnValue:
         stmt = stmt.where(Submission.status.in_(OPEN_STATUSES))
     elif status != "all":
         stmt = stmt.where(Submission.status == status)
-    today = date.today()
+    today = local_today()
     if urgent:
         stmt = stmt.where(
             Submission.next_date.is_not(None),
@@ -192,7 +193,7 @@ def detail(submission_id: int) -> ResponseReturnValue:
         action_form=ActionForm(),
         can_triage=policies.can_triage(current_user),
         decidable=submission.status in OPEN_STATUSES,
-        urgent=submission.is_urgent(date.today(), services.URGENT_DAYS),
+        urgent=submission.is_urgent(local_today(), services.URGENT_DAYS),
     )
 
 

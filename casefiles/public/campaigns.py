@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from casefiles.campaigns.models import Campaign, CampaignKind, CampaignStatus, case_campaigns
 from casefiles.campaigns.services import totals_over_time
 from casefiles.cases.models import Case
+from casefiles.dates import local_today
 from casefiles.enums import Outcome
 from casefiles.extensions import db
 from casefiles.markdown import render_markdown
@@ -151,7 +152,7 @@ def project_campaign(campaign: Campaign, locale: str, with_cases: bool = True) -
             asks=tuple(a for a in (campaign.asks or []) if a),
             join_url=_safe_url(campaign.external_url) if campaign.status == CampaignStatus.IN_PROGRESS.value else "",
             supporter_count=external + signed_here if (series or signed_here) else None,
-            counted_on=series[-1][0] if series and not signed_here else (date.today() if signed_here else None),
+            counted_on=series[-1][0] if series and not signed_here else (local_today() if signed_here else None),
             series=series,
             cases=cases,
             description_language=description_language,
