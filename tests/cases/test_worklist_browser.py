@@ -84,7 +84,7 @@ def test_saved_filter_and_bulk_actions_through_the_pages(page: Any, worklist: di
     page.get_by_role("link", name="Select every case on this page").click()
     page.select_option("#bulk-assignee", str(helper.id))
     page.get_by_role("button", name="Assign").click()
-    assert page.get_by_text("2 cases assigned.").is_visible()
+    page.get_by_text("2 cases assigned.").wait_for()
     db.session.expire_all()
     for case_id in (first.id, second.id):
         case = db.session.get(Case, case_id)

@@ -51,12 +51,12 @@ def test_follow_confirm_one_digest_for_a_published_update_none_for_private_edits
     page.get_by_label("Your email").fill("reader@example.org")
     page.wait_for_timeout(TIME_TRAP)
     page.get_by_role("button", name="Follow by email").click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    page.get_by_role("heading", name="Check your email").wait_for()
     assert deliver_due()["sent"] == 1
     (message,) = smtp.inbox.to("reader@example.org")
     page.goto(confirm_link(message))
     page.get_by_role("button", name="Confirm: email me the updates").click()
-    assert page.get_by_role("heading", name="Thank you: you follow this page").is_visible()
+    page.get_by_role("heading", name="Thank you: you follow this page").wait_for()
 
     # Private edits: nothing.
     event = case_services.add_event(case, actor=staff, values={"date": "2024-05", "title": "Qzprivate union meeting"})
@@ -90,7 +90,7 @@ def test_follow_confirm_one_digest_for_a_published_update_none_for_private_edits
     link = unsubscribe_link(digest)
     page.goto(live_server + urlsplit(link).path)
     page.get_by_role("button", name="Unsubscribe").click()
-    assert page.get_by_role("heading", name="You are unsubscribed").is_visible()
+    page.get_by_role("heading", name="You are unsubscribed").wait_for()
     assert db.session.scalar(select(func.count()).select_from(Follow)) == 0
 
 

@@ -118,7 +118,7 @@ def test_a_request_in_french_with_a_file_becomes_a_complete_case(
         row = page.locator("tr", has_text=reference)
         assert row.locator(".badge-overdue").count() == 1  # urgent: the hearing is within 14 days
         row.get_by_role("link", name=reference).click()
-        assert page.get_by_text(story).is_visible()
+        page.get_by_text(story).wait_for()
         assert page.get_by_text(hashlib.sha256(PDF_BYTES).hexdigest()).is_visible()
         assert page.locator("#title").input_value() == "Camille Bélanger — Centre de services scolaire Fictif"
         page.fill("#title", "Enseignante suspendue pour un cours")

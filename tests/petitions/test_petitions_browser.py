@@ -43,7 +43,7 @@ def _sign(page: Any, campaign_id: int, email: str, listed: bool = True) -> None:
         page.get_by_label("Show my first name and city among the signers.").check()
     page.wait_for_timeout(TIME_TRAP)
     page.get_by_role("button", name="Sign", exact=True).click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    page.get_by_role("heading", name="Check your email").wait_for()  # the answer page, once it has loaded
 
 
 def test_sign_confirm_by_email_then_the_same_email_counts_nothing(page: Any, petition: Any, smtp: Any) -> None:
@@ -53,7 +53,7 @@ def test_sign_confirm_by_email_then_the_same_email_counts_nothing(page: Any, pet
     (message,) = smtp.inbox.to("marie@example.org")
     page.goto(confirmation_link(message))
     page.get_by_role("button", name="Confirm my signature").click()
-    assert page.get_by_role("heading", name="Thank you: your signature counts").is_visible()
+    page.get_by_role("heading", name="Thank you: your signature counts").wait_for()
     assert _supporters(page, petition.id).startswith("501")
     assert page.get_by_text("Marie (Montréal)").is_visible()
     # The same email again: the same answer, no email, no count.
