@@ -29,14 +29,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import Integer, func, select, text  # noqa: E402
 
 from casefiles import create_app  # noqa: E402
 from casefiles.auth.models import User  # noqa: E402
 from casefiles.cases.models import Case  # noqa: E402
-from casefiles.cases.queries import CaseFilters, find_cases  # noqa: E402
+from casefiles.cases.queries import LIST_COUNTS, CaseFilters, find_cases  # noqa: E402
 from casefiles.documents.models import Document, new_public_token  # noqa: E402
 from casefiles.extensions import db  # noqa: E402
+from casefiles.fulltext import engine as fulltext  # noqa: E402
 from casefiles.fulltext.models import SearchEntry  # noqa: E402
 from casefiles.fulltext.terms import index_terms, parse  # noqa: E402
 from casefiles.people.models import Person  # noqa: E402
@@ -155,7 +156,21 @@ def load(n_cases: int, n_documents: int, pages: int, seed: int = 7) -> User:
 
 
 def raw_query(q: str) -> list[int]:
-    """The engine alone: the 25 best cases for the words, nothing else."""
+    """The engine alone: its ranking query for the 25 best cases (the newest RANK_WINDOW matching texts scored),
+    nothing else: no filter, no count, no page of cases, no snippet."""
+    query = parse(q)
+    with fulltext.index_scans():
+        return list(
+            db.session.scalars(
+                select(text("case_id"))
+                .select_from(fulltext.ranked_cases_sql(query).columns(case_id=Integer).subquery())
+                .limit(25)
+            )
+        )
+
+
+def every_match_ranked(q: str) -> list[int]:
+    """For reference: the 25 best cases with every match scored (what the search ran before the ranking window)."""
     query = parse(q)
     if db.engine.dialect.name == "postgresql":
         sql = text(
@@ -168,7 +183,8 @@ def raw_query(q: str) -> list[int]:
             "SELECT e.case_id FROM search_entries_fts JOIN search_entries e ON e.id = search_entries_fts.rowid "
             "WHERE search_entries_fts MATCH :q GROUP BY e.case_id ORDER BY min(search_entries_fts.rank) LIMIT 25"
         ).bindparams(q=query.fts5())
-    return list(db.session.scalars(sql))
+    with fulltext.index_scans():
+        return list(db.session.scalars(sql))
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -188,6 +204,7 @@ def _time_pair(staff: Any, raw: Any, n: int) -> tuple[tuple[float, float], tuple
             fn()
             times[fn].append((time.perf_counter() - t0) * 1000)
             db.session.expire_all()
+            db.session.info.clear()  # as a new request's session: a prefix is looked up again
     return tuple((statistics.median(t), _percentile(t, 0.95)) for t in (times[staff], times[raw]))  # type: ignore[return-value]
 
 
@@ -199,6 +216,8 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=2, help="pages of text per document")
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--database", help="an empty scratch database URL (default: a temporary SQLite file)")
+    parser.add_argument("--reuse", action="store_true", help="time the data already loaded in --database again")
+    parser.add_argument("--keep", action="store_true", help="leave the loaded data in --database (for --reuse)")
     args = parser.parse_args()
     if args.full:
         args.cases, args.documents = 100_000, 50_000
@@ -207,19 +226,27 @@ def main() -> int:
     url = args.database or f"sqlite:///{Path(folder.name) / 'search.db'}"
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_STORAGE": folder.name})
     with app.app_context():
-        db.drop_all()
-        db.create_all()
         t0 = time.perf_counter()
-        staff = load(args.cases, args.documents, args.pages)
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+        if args.reuse:
+            staff = db.session.scalar(select(User).where(User.email == "staff@bench.example"))
+            args.cases = db.session.scalar(select(func.count()).select_from(Case))
+            args.documents = db.session.scalar(select(func.count()).select_from(Document))
+        else:
+            db.drop_all()
+            db.create_all()
+            staff = load(args.cases, args.documents, args.pages)
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
         entries = db.session.scalar(select(func.count()).select_from(SearchEntry))
         print(
             f"{db.engine.dialect.name}: loaded {args.cases:,} cases, {args.documents:,} documents "
             f"of {args.pages} pages "
             f"({entries:,} search entries) in {time.perf_counter() - t0:.0f} s"
         )
-        print(f"\n{'search':24} {'hits':>7} {'staff p50':>9} {'p95':>7} {'raw p50':>8} {'p95':>7} {'ratio':>6}")
+        print(
+            f"\n{'search':24} {'hits':>7} {'staff p50':>9} {'p95':>7} {'raw p50':>8} {'p95':>7} {'ratio':>6}"
+            f" {'new search p50':>14} {'every match ranked p50':>23}"
+        )
         worst_ratio = worst_p95 = 0.0
         for label, query in SEARCHES:
             filters = CaseFilters.from_args(query)
@@ -228,8 +255,22 @@ def main() -> int:
                 lambda f=filters: find_cases(staff, f), lambda q=query["q"]: raw_query(q), args.requests
             )
             ratio = s95 / r95
+            cold, whole = [], []
+            for _ in range(5):
+                LIST_COUNTS.forget()
+                t0 = time.perf_counter()
+                find_cases(staff, filters)
+                cold.append((time.perf_counter() - t0) * 1000)
+                db.session.expire_all()
+                t0 = time.perf_counter()
+                every_match_ranked(query["q"])
+                whole.append((time.perf_counter() - t0) * 1000)
+                db.session.rollback()
             worst_ratio, worst_p95 = max(worst_ratio, ratio), max(worst_p95, s95)
-            print(f"{label:24} {total:7,} {s50:9.1f} {s95:7.1f} {r50:8.1f} {r95:7.1f} {ratio:5.2f}x")
+            print(
+                f"{label:24} {total:7,} {s50:9.1f} {s95:7.1f} {r50:8.1f} {r95:7.1f} {ratio:5.2f}x"
+                f" {statistics.median(cold):14.1f} {statistics.median(whole):23.1f}"
+            )
         ratio_verdict = "meets" if worst_ratio <= 1.5 else "MISSES"
         p95_verdict = "meets" if worst_p95 < 100 else "MISSES"
         print(
@@ -237,7 +278,8 @@ def main() -> int:
             f"worst staff p95 {worst_p95:.1f} ms: {p95_verdict} the target (< 100 ms)"
         )
         db.session.remove()
-        db.drop_all()
+        if not args.keep:
+            db.drop_all()
         db.engine.dispose()
     folder.cleanup()
     return 0

@@ -148,7 +148,7 @@ def _sort(args: Any) -> str:
 
 # Counts of the case list, kept a few seconds (forgotten at once when this process writes to these tables).
 LIST_COUNTS = CountCache(
-    {"cases", "people", "case_tags", "tags", "case_assignments", "sanctions", "institutions", "tasks"}
+    {"cases", "people", "case_tags", "tags", "case_assignments", "sanctions", "institutions", "tasks", "search_entries"}
 )
 
 
@@ -231,26 +231,48 @@ def load_listed_cases(ids: list[int]) -> list[Case]:
 
 
 def _find_by_words(user: Any, filters: CaseFilters, query: Any, per_page: int) -> Page:
-    """Searching: the engine is asked once; the page's ids, their order and the number of matches come from one
-    narrow query (ids and scores only), then the page's cases are loaded."""
-    matches = fulltext.case_matches(query)
-    stmt = filtered_cases(user, CaseFilters(**{**filters.__dict__, "q": ""})).with_only_columns(Case.id)
-    stmt = stmt.join(matches, matches.c.case_id == Case.id)
-    if filters.sort == RELEVANCE:
-        stmt = stmt.order_by(matches.c.score, Case.id.desc())
-    else:
-        stmt = stmt.order_by(*SORTS.get(filters.sort, SORTS["updated"]))
-    stmt = stmt.add_columns(func.count().over().label("total"))
-    number = max(1, int(filters.page or 1))
-    rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
-    if not rows and number > 1:  # past the end: the last page, as everywhere else
-        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-        number = max(1, -(-total // per_page))
-        rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
-    total = rows[0].total if rows else 0
-    cases = load_listed_cases([row[0] for row in rows])
+    """Searching: the total is every matching case the filters keep (counted once per few seconds, as the
+    list's), the page's ids come from search_ids, then the page's cases are loaded with where they matched."""
+    counted = filtered_cases(user, filters, for_count=True).with_only_columns(Case.id)
+    with fulltext.index_scans():
+        total = LIST_COUNTS.count(counted)
+    number = min(max(1, int(filters.page or 1)), max(1, -(-total // per_page)))
+    ids = search_ids(user, filters, query, offset=(number - 1) * per_page, limit=per_page, total=total)
+    cases = load_listed_cases(ids)
     attach_search_hits(cases, query)
     return Page(items=cases, total=total, page=number, per_page=per_page)
+
+
+def search_ids(
+    user: Any, filters: CaseFilters, query: Any, *, offset: int = 0, limit: int | None = None, total: int | None = None
+) -> list[int]:
+    """The ids of the matching cases the filters keep, in the list's order, from `offset` (`limit` of them, or all).
+
+    In relevance order the engine ranks the cases of the newest matching texts (at most fulltext.RANK_WINDOW texts,
+    one query of ids and scores), the filters keep those this list shows, and the matching cases beyond them
+    follow, most recently updated first. In any other order the list's own order applies."""
+    matching = filtered_cases(user, filters).with_only_columns(Case.id)
+    with fulltext.index_scans():
+        if filters.sort != RELEVANCE:
+            keys = matching.order_by(*SORTS.get(filters.sort, SORTS["updated"])).offset(offset)
+            return list(db.session.scalars(keys if limit is None else keys.limit(limit)))
+        window = fulltext.ranked_cases(query)
+        plain = filtered_cases(user, CaseFilters(**{**filters.__dict__, "q": ""})).with_only_columns(Case.id)
+        # The filters are asked about the window's best cases first, a chunk at a time, until the page is full.
+        ranked: list[int] = []
+        step = max(100, 4 * (offset + (limit or len(window))))
+        for start in range(0, len(window), step):
+            chunk = window[start : start + step]
+            kept = set(db.session.scalars(plain.where(Case.id.in_(chunk))))
+            ranked += [case_id for case_id in chunk if case_id in kept]
+            if limit is not None and len(ranked) >= offset + limit:
+                return ranked[offset : offset + limit]
+        ids = ranked[offset:] if limit is None else ranked[offset : offset + limit]
+        if (limit is None or len(ids) < limit) and (total is None or total > len(ranked)):
+            rest = matching.where(Case.id.not_in(ranked)) if ranked else matching
+            rest = rest.order_by(*SORTS["updated"]).offset(max(0, offset - len(ranked)))
+            ids += db.session.scalars(rest if limit is None else rest.limit(limit - len(ids))).all()
+        return ids
 
 
 def attach_search_hits(cases: list[Case], query: Any) -> None:

@@ -20,8 +20,9 @@ from casefiles.auth.models import User
 from casefiles.cases import policies, services
 from casefiles.cases.models import Case, Task
 from casefiles.cases.preferences import SavedFilter
-from casefiles.cases.queries import SORTS, CaseFilters, filtered_cases
+from casefiles.cases.queries import SORTS, CaseFilters, filtered_cases, search_ids
 from casefiles.extensions import db
+from casefiles.fulltext.terms import parse
 from casefiles.records.fields import FieldError
 
 MAX_SAVED_FILTERS = 50
@@ -231,21 +232,12 @@ def csv_rows(user: Any, filters: CaseFilters) -> Iterator[list[str]]:
         _("Assigned"),
         _("Updated"),
     ]
-    stmt = filtered_cases(user, filters).with_only_columns(Case.id)
-    if filters.q:
-        from casefiles.fulltext import engine as fulltext
-        from casefiles.fulltext.terms import parse
-
-        query = parse(filters.q)
-        if query:
-            matches = fulltext.case_matches(query)
-            plain = CaseFilters(**{**filters.__dict__, "q": ""})
-            stmt = filtered_cases(user, plain).with_only_columns(Case.id).join(matches, matches.c.case_id == Case.id)
-            if filters.sort not in SORTS:
-                stmt = stmt.order_by(matches.c.score, Case.id.desc())
-    if filters.sort in SORTS or not filters.q:
-        stmt = stmt.order_by(*SORTS.get(filters.sort, SORTS["updated"]))
-    ids = list(db.session.scalars(stmt))
+    query = parse(filters.q)
+    if query:
+        ids = search_ids(user, filters, query)
+    else:
+        stmt = filtered_cases(user, filters).with_only_columns(Case.id)
+        ids = list(db.session.scalars(stmt.order_by(*SORTS.get(filters.sort, SORTS["updated"]))))
     for start in range(0, len(ids), CSV_BATCH):
         batch = ids[start : start + CSV_BATCH]
         loaded = db.session.scalars(

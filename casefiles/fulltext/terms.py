@@ -79,12 +79,21 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.clauses)
 
-    def fts5(self) -> str:
-        """The query in SQLite FTS5 syntax (only quoted [0-9a-z] terms)."""
+    def prefixes(self) -> list[str]:
+        """The prefixes this query asks for (`suspen*`)."""
+        return [clause.words[0] for clause in self.clauses if clause.prefix]
+
+    def fts5(self, expansions: dict[str, list[str]] | None = None) -> str:
+        """The query in SQLite FTS5 syntax (only quoted [0-9a-z] terms). A prefix found in `expansions` is asked
+        for as the terms it names (any of them), which the engine ranks far faster than the prefix itself."""
         parts = []
         for clause in self.clauses:
             if clause.prefix:
-                parts.append(f'"{clause.words[0]}"*')
+                named = (expansions or {}).get(clause.words[0])
+                if named:
+                    parts.append("(" + " OR ".join(f'"{term}"' for term in named) + ")")
+                else:
+                    parts.append(f'"{clause.words[0]}"*')
                 continue
             options = [f'"{" ".join(option)}"' for option in clause.alternatives()]
             parts.append("(" + " OR ".join(options) + ")")

@@ -1,0 +1,117 @@
+"""What keeps a search fast when a word is everywhere, and what it promises all the same: relevance is ranked over
+the newest matching texts (a window), every match is still found, filtered and counted exactly, each case once;
+prefixes are expanded into the terms they name; PostgreSQL reads matches through its GIN index and keeps its rows
+narrow. On SQLite here, on PostgreSQL in the second run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from casefiles.cases.queries import LIST_COUNTS, CaseFilters, find_cases
+from casefiles.cases.worklist import csv_rows
+from casefiles.extensions import db
+from casefiles.fulltext import engine
+from casefiles.fulltext.models import SearchEntry
+from casefiles.fulltext.terms import parse
+
+
+@pytest.fixture
+def staff(make_user: Any) -> Any:
+    return make_user("staff")
+
+
+def _pages(user: Any, per_page: int = 3, **args: Any) -> tuple[list[list[str]], int]:
+    pages, number, total = [], 1, 0
+    while True:
+        LIST_COUNTS.forget()
+        page = find_cases(user, CaseFilters.from_args({**args, "page": str(number)}), per_page=per_page)
+        total = page.total
+        pages.append([case.title for case in page.items])
+        if not page.has_next:
+            return pages, total
+        number += 1
+
+
+def test_beyond_the_ranking_window_every_match_is_listed_once_and_counted(
+    staff: Any, make_case: Any, monkeypatch: Any
+) -> None:
+    # The oldest text says "grievance" three times, five newer ones once; the window ranks the 3 newest texts.
+    make_case(title="Thrice", private_notes="Grievance upon grievance: a third grievance.")
+    for n in range(1, 6):
+        make_case(title=f"Once {n}", private_notes=f"A grievance number {n} was filed with the dean.")
+    make_case(title="Unrelated", private_notes="No complaint.")
+    monkeypatch.setattr(engine, "RANK_WINDOW", 3)
+    pages, total = _pages(staff, q="grievance")
+    found = [title for page in pages for title in page]
+    assert total == 6 and len(found) == 6 and len(set(found)) == 6
+    # The window's cases come first, ranked; the other matches follow, most recently updated first, the best
+    # match among them included.
+    assert found == ["Once 5", "Once 4", "Once 3", "Once 2", "Once 1", "Thrice"]
+    # With every text in the window, the best match leads.
+    monkeypatch.setattr(engine, "RANK_WINDOW", 2000)
+    assert _pages(staff, per_page=50, q="grievance")[0][0][0] == "Thrice"
+
+
+def test_filters_apply_inside_and_beyond_the_window(staff: Any, make_case: Any, monkeypatch: Any) -> None:
+    for n in range(1, 5):
+        make_case(title=f"Closed {n}", status="closed", private_notes="Harassment after the interview.")
+        make_case(title=f"Active {n}", status="active", private_notes="Harassment after the interview.")
+    monkeypatch.setattr(engine, "RANK_WINDOW", 2)
+    pages, total = _pages(staff, per_page=2, q="harassment", status="closed")
+    found = [title for page in pages for title in page]
+    assert total == 4 and sorted(found) == ["Closed 1", "Closed 2", "Closed 3", "Closed 4"]
+    # The export of the searched list holds the same cases in the same order.
+    rows = list(csv_rows(staff, CaseFilters.from_args({"q": "harassment", "status": "closed"})))
+    assert [row[1] for row in rows[1:]] == found
+
+
+def test_a_page_past_the_end_shows_the_last_page(staff: Any, make_case: Any) -> None:
+    for n in range(4):
+        make_case(title=f"Case {n}", private_notes="A statement about the tribunal.")
+    page = find_cases(staff, CaseFilters.from_args({"q": "tribunal", "page": "9"}), per_page=3)
+    assert page.page == 2 and len(page.items) == 1 and page.total == 4
+
+
+def test_a_prefix_is_expanded_into_the_terms_it_names_or_asked_as_a_prefix(
+    staff: Any, make_case: Any, monkeypatch: Any
+) -> None:
+    make_case(title="English", private_notes="A two-week suspension.")
+    make_case(title="French", private_notes="Une mise à pied, suspendue ensuite.")
+    make_case(title="Neither", private_notes="A warning.")
+    query = parse("suspen*")
+    if db.engine.dialect.name == "sqlite":
+        expanded = engine._fts5(query)
+        assert '"suspen"*' not in expanded and '"suspension"' in expanded and '"suspendue"' in expanded
+        db.session.info.clear()
+        monkeypatch.setattr(engine, "MAX_EXPANSION", 1)  # too many terms: the engine's own prefix
+        assert '"suspen"*' in engine._fts5(query)
+    found = find_cases(staff, CaseFilters.from_args({"q": "suspen*"}))
+    assert sorted(case.title for case in found.items) == ["English", "French"]
+
+
+def test_the_engine_reads_matches_from_narrow_indexes(app: Any, make_case: Any) -> None:
+    """PostgreSQL: rows kept narrow, and the GIN index read even where the planner would rather scan the table.
+    SQLite: the cases of the matches read from the (entry, case) index, not the wide rows; the vocabulary exists."""
+    if db.engine.dialect.name == "postgresql":
+        options = db.session.scalar(text("SELECT reloptions FROM pg_class WHERE relname = 'search_entries'"))
+        assert "toast_tuple_target=128" in options
+        # 300 texts all holding the word, so that the planner would rather read the whole table than the index.
+        case_id = make_case().id
+        rows = [{"case_id": case_id, "body": "grievance", "terms": "grievanc grievanc grievance"}] * 300
+        db.session.execute(SearchEntry.__table__.insert(), rows)
+        db.session.execute(text("ANALYZE search_entries"))
+        sql = "EXPLAIN SELECT count(*) FROM search_entries WHERE vector @@ to_tsquery('simple', 'grievanc')"
+        with engine.index_scans():
+            plan = "\n".join(db.session.scalars(text(sql)))
+        assert "ix_search_entries_vector" in plan
+        assert "Seq Scan" in "\n".join(db.session.scalars(text(sql)))  # the control: left alone, it scans
+        return
+    assert db.session.scalar(text("SELECT count(*) FROM search_entries_fts_vocab")) == 0
+    count = select(func.count()).select_from(engine.matching_case_ids(parse("grievance")).subquery())
+    literal = count.compile(db.engine, compile_kwargs={"literal_binds": True})
+    rows = db.session.execute(text(f"EXPLAIN QUERY PLAN {literal}"))  # noqa: S608 (our own statement)
+    plan = " ".join(str(row[-1]) for row in rows)
+    assert "ix_search_entries_id_case" in plan
