@@ -79,10 +79,8 @@ TAG_NAMES = [f"tag-{w}" for w in WORDS[:50]]
 # The server the timings go through: the app itself, plus one tiny page rendered in the same layout (the floor).
 BENCH_WSGI = """
 from flask import render_template_string
-from casefiles import create_app
+from wsgi import app
 from casefiles.authz import public
-
-app = create_app()
 
 
 @public
