@@ -7,7 +7,6 @@ from casefiles.auth.models import AccountLink, RecoveryCode, Setting, UserSessio
 from casefiles.briefs.models import DossierJob  # noqa: F401
 from casefiles.cases.models import (
     Case,
-    CaseSearchToken,
     Event,
     Sanction,
     Tag,
@@ -35,7 +34,6 @@ import casefiles.declarations  # noqa: F401,E402 (every record type declared, wi
 __all__ = [
     "AuditEntry",
     "Case",
-    "CaseSearchToken",
     "Event",
     "Institution",
     "Person",

@@ -15,15 +15,6 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def tokens(*texts: str | None) -> set[str]:
-    """The distinct searchable words of the texts."""
-    found: set[str] = set()
-    for text in texts:
-        if text:
-            found.update(word[:MAX_TOKEN] for word in _WORD.findall(fold(text)))
-    return found
-
-
 def query_terms(query: str | None, limit: int = 8) -> list[str]:
     """The words of a search query, in order, at most `limit` of them."""
     if not query:

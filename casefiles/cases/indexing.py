@@ -1,7 +1,5 @@
-"""The staff search words of a case, from every declared field marked `search` of the case and its records.
-
-Two indexes are kept: the full-text entries (casefiles/fulltext: one per text, every version and page of a
-document's text included) that the case list searches, and the older table of word prefixes.
+"""The staff search entries of a case, from every declared field marked `search` of the case and its records:
+one per text (casefiles/fulltext), every version and page of a document's text included.
 """
 
 from __future__ import annotations
@@ -10,13 +8,12 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from casefiles.cases.models import Case, CaseSearchToken
+from casefiles.cases.models import Case
 from casefiles.documents.models import Document
 from casefiles.extensions import db
 from casefiles.fulltext.models import SearchEntry
 from casefiles.fulltext.terms import PAGE_BREAK, index_terms
 from casefiles.records.registry import record_for
-from casefiles.search import tokens
 
 
 def _texts(obj: Any) -> list[str]:
@@ -33,26 +30,6 @@ def _documents(case: Case) -> list[Document]:
     if case.id is None:
         return []
     return list(db.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id)))
-
-
-def _document_texts(case: Case) -> list[str]:
-    texts: list[str] = []
-    for document in _documents(case):
-        texts.extend(_texts(document))
-        current = document.current
-        if current is not None and current.extracted_text:
-            texts.append(current.extracted_text)
-    return texts
-
-
-def case_words(case: Case) -> set[str]:
-    """The searchable words of a case: its fields, its people, its documents (staff search only)."""
-    texts = _texts(case)
-    for person in case.people:
-        texts.extend(_texts(person))
-    texts.extend(_document_texts(case))
-    texts.append(case.external_ref or "")
-    return tokens(*texts)
 
 
 def _entry(case_id: int, body: str, **where: Any) -> dict[str, Any] | None:
@@ -103,12 +80,6 @@ def insert_search_entries(cases: list[Case]) -> None:
 
 
 def reindex_case(case: Case) -> None:
-    """Rebuild the search words and full-text entries of a case."""
-    words = case_words(case)
-    db.session.execute(delete(CaseSearchToken).where(CaseSearchToken.case_id == case.id))
-    if words:
-        db.session.execute(
-            CaseSearchToken.__table__.insert(), [{"case_id": case.id, "token": w} for w in sorted(words)]
-        )
+    """Rebuild the full-text entries of a case."""
     db.session.execute(delete(SearchEntry).where(SearchEntry.case_id == case.id))
     insert_search_entries([case])

@@ -25,7 +25,7 @@ from casefiles.records.fields import FieldError
 from casefiles.records.registry import records
 
 # Rebuilt for both cases after the move rather than moved: they are computed from the case's words.
-DERIVED = {"case_search_tokens", "search_entries"}
+DERIVED = {"search_entries"}
 # How many merges a public address may follow (a case merged into one later merged again).
 MAX_HOPS = 8
 

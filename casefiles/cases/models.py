@@ -399,11 +399,3 @@ class Proceeding(Versioned, TimestampMixin, Base):
         """The kind, with the court file number when there is one."""
         return f"{self.kind_enum.label} {self.file_number}".strip()
 
-
-class CaseSearchToken(Base):
-    """Inverted index of the words of a case (names, summary, notes...), for fast portable search."""
-
-    __tablename__ = "case_search_tokens"
-
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, index=True)

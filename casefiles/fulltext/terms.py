@@ -8,8 +8,10 @@ themselves. A query word matches any of its two stems or itself; a phrase matche
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from casefiles.search import MAX_TOKEN, fold
@@ -30,7 +32,7 @@ def _stemmer(language: str) -> Any:
     return snowballstemmer.stemmer({"en": "english", "fr": "french"}[language])
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def stem(word: str, language: str) -> str:
     """The stem of a folded word in English ('en') or French ('fr')."""
     return _stemmer(language).stemWord(word)[:MAX_TOKEN]
@@ -42,11 +44,34 @@ def words(text: str | None) -> list[str]:
 
 
 def index_terms(text: str | None) -> str:
-    """The string the engine indexes for a text: English stems, French stems, then the folded words."""
-    found = words(text)
-    if not found:
+    """The string the engine indexes for a text: English stems, French stems, then the folded words.
+
+    A long text (a document's page may hold 500,000 characters) is read a piece at a time, so that at most one
+    piece's words are held as separate strings while the three runs are written."""
+    if not text:
         return ""
-    return " ".join([" ".join(stem(w, "en") for w in found), " ".join(stem(w, "fr") for w in found), " ".join(found)])
+    runs: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for piece in _pieces(text):
+        found = words(piece)
+        if found:
+            runs[0].append(" ".join([stem(w, "en") for w in found]))
+            runs[1].append(" ".join([stem(w, "fr") for w in found]))
+            runs[2].append(" ".join(found))
+    if not runs[2]:
+        return ""
+    return " ".join(" ".join(run) for run in runs)
+
+
+def _pieces(text: str, size: int = 20_000) -> Iterator[str]:
+    """The text in pieces of about `size` characters, each cut after a space (never inside a word)."""
+    start = 0
+    while start < len(text):
+        end = start + size
+        if end < len(text):
+            space = text.find(" ", end)
+            end = len(text) if space < 0 else space + 1
+        yield text[start:end]
+        start = end
 
 
 @dataclass(frozen=True)
@@ -159,10 +184,15 @@ class Query:
         best: int | None = None
         for options in self.needles():
             for needle in options:
-                at = padded.find(needle)
+                # Occurrences in order, the words before each counted from the previous one (one pass).
+                at, seen, before = padded.find(needle), 0, 0
                 while at >= 0:
-                    word = padded.count(" ", 0, at) % per_run
+                    before += padded.count(" ", seen, at)
+                    seen = at
+                    word = before % per_run
                     best = word if best is None else min(best, word)
+                    if best == 0:
+                        return (0, per_run)
                     at = padded.find(needle, at + 1)
         return None if best is None else (best, per_run)
 
@@ -219,15 +249,25 @@ def snippet(text: str, query: Query, radius: int = 12, near: tuple[int, int] | N
 
     `near` is where the index says the first match is (Query.first_word): when the text has as many words as
     the index counted and the word there matches, the text is not searched word by word; otherwise it is."""
-    spans = list(_ORIGINAL_WORD.finditer(text))
     first = None
-    if near is not None and near[1] == len(spans) and _is_hit(spans[near[0]].group(0), query):
-        first = near[0]
+    if near is not None:
+        # The words up to a little past the snippet only, not the whole text; the index counted the same words
+        # when the text has as many as it says (checked cheaply) and the word there matches.
+        spans = list(islice(_ORIGINAL_WORD.finditer(text), near[0] + radius + 2))
+        if (
+            near[0] < len(spans)
+            and _is_hit(spans[near[0]].group(0), query)
+            and len(_ORIGINAL_WORD.findall(text, spans[-1].start())) + len(spans) - 1 == near[1]
+        ):
+            first = near[0]
     if first is None:
+        spans = list(_ORIGINAL_WORD.finditer(text))
         first = next((i for i, match in enumerate(spans) if _is_hit(match.group(0), query)), None)
     if first is None:
         return None
+    words_after = len(spans) > first + radius + 1
     lo, hi = max(0, first - radius), min(len(spans), first + radius + 1)
+    ends = not words_after and hi == len(spans)
     pieces: list[tuple[str, bool]] = []
     cursor = spans[lo].start()
     for i in range(lo, hi):
@@ -237,4 +277,4 @@ def snippet(text: str, query: Query, radius: int = 12, near: tuple[int, int] | N
             pieces.append((" ".join(text[cursor:start].split()) or " ", False))
         pieces.append((word, i == first or (i > first and _is_hit(word, query))))
         cursor = match.end()
-    return Snippet(tuple(pieces), starts=lo == 0, ends=hi == len(spans))
+    return Snippet(tuple(pieces), starts=lo == 0, ends=ends)

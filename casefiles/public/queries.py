@@ -1,6 +1,6 @@
 """Finding published cases: filters and a search over published text only.
 
-The staff search index (case_search_tokens) holds private notes and legal names, so it is never used here:
+The staff search index (search_entries) holds private notes and legal names, so it is never used here:
 every condition below reads a column that is itself public (or public under the person's recorded consent).
 """
 

@@ -2,8 +2,8 @@
 
 The case services flush several times per case (fine for a form, ~20 ms a case); a 10,000-row import needs
 one flush per chunk. This module applies the same declared field rules (the record kernel's apply and snapshots),
-writes the same audit entries (case.create, person.create, sanction.create, with field diffs) and stores the same
-search words as reindex_case. Updates of existing cases still go through the services one by one.
+writes the same audit entries (case.create, person.create, sanction.create, with field diffs) and the same
+full-text entries as reindex_case. Updates of existing cases still go through the services one by one.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 
 from casefiles.audit.models import AuditEntry
 from casefiles.audit.services import record
-from casefiles.cases.indexing import case_words, insert_search_entries
-from casefiles.cases.models import Case, CaseSearchToken, Sanction
+from casefiles.cases.indexing import insert_search_entries
+from casefiles.cases.models import Case, Sanction
 from casefiles.cases.records import CASE, SANCTION
 from casefiles.db import utcnow
 from casefiles.enums import CaseStatus, NameConsent, Outcome, PersonCategory, Priority
@@ -59,7 +59,6 @@ def create_cases(
         db.session.add(case)
         created.append((case, values, person, person_changes, sanction, sanction_changes))
     db.session.flush()
-    search_rows: list[dict[str, Any]] = []
     entries: list[AuditEntry] = []
     with db.session.no_autoflush:
         for case, _values, person, person_changes, sanction, sanction_changes in created:
@@ -68,17 +67,9 @@ def create_cases(
             if sanction is not None:
                 label = sanction.type_enum.label
                 entries.append(_audit("sanction.create", case, actor, sanction, sanction_changes, label))
-            search_rows += [{"case_id": case.id, "token": w} for w in sorted(search_words(case))]
     _insert_entries(entries)
-    if search_rows:
-        db.session.execute(CaseSearchToken.__table__.insert(), search_rows)
     insert_search_entries([c[0] for c in created])
     return [c[0] for c in created]
-
-
-def search_words(case: Case) -> set[str]:
-    """The words reindex_case stores for a new case."""
-    return case_words(case)
 
 
 def _created(snapshot: dict[str, Any]) -> dict[str, list[Any]]:

@@ -31,7 +31,6 @@ SECRET_TABLES = {
 }
 # Tables computed from others: rebuilt after a restore (search words) or made again on request (dossiers).
 DERIVED_TABLES = {
-    "case_search_tokens": "search words, rebuilt from the cases",
     "search_entries": "full-text search entries, rebuilt from the cases and their documents",
     "dossier_jobs": "generated dossiers, made again on request",
     "public_pages": "rendered public pages, made again on request",
