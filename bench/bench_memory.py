@@ -53,6 +53,25 @@ def memory(pid: int) -> dict[str, float]:
     }
 
 
+STACK = "flask, flask_babel, flask_login, flask_sqlalchemy, flask_wtf, sqlalchemy.orm, wtforms, jinja2"
+
+
+def stack_floor() -> dict[str, float]:
+    """The memory of an interpreter that imports the fixed stack's libraries and nothing of the app (the floor a
+    worker cannot go under), measured the same way."""
+    probe = (
+        f"import {STACK}\n"
+        "import os, sys\n"
+        "sys.stdout.write(str(os.getpid()) + '\\n'); sys.stdout.flush(); sys.stdin.readline()\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", probe], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(child.stdout.readline())  # type: ignore[union-attr]
+        return memory(pid)
+    finally:
+        child.communicate("\n", timeout=30)
+
+
 def worker_of(master: int, timeout: float = 60) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -263,12 +282,15 @@ def main() -> int:
 
     print(f"gunicorn -w 1 (sync); {args.requests:,} requests in {seconds:.0f} s, status codes {statuses}; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")  # fmt: skip
+    floor = stack_floor()
     print(f"\n{'worker memory':40} {'RSS MB':>8} {'PSS MB':>8} {'private MB':>11}")
+    print(f"{'(floor: the stack alone, no app)':40} {floor['rss']:8.1f} {floor['pss']:8.1f} {floor['private']:11.1f}")
     for label, reading in readings:
         print(f"{label:40} {reading['rss']:8.1f} {reading['pss']:8.1f} {reading['private']:11.1f}")
     rest, last = readings[0][1]["rss"], readings[-1][1]["rss"]
     grown = readings[-1][1]["rss"] - readings[1][1]["rss"] if len(readings) > 2 else 0.0
-    print(f"\nat rest: {rest:.1f} MB RSS (target < 60 MB) {'OK' if rest < 60 else 'ABOVE TARGET'}")
+    print(f"\nat rest: {rest:.1f} MB RSS (target < 60 MB) {'OK' if rest < 60 else 'ABOVE TARGET'}; importing the "
+          f"stack alone ({STACK}) takes {floor['rss']:.1f} MB RSS in the same run")  # fmt: skip
     print(f"growth from 1,000 to {args.requests:,} requests: {grown:+.1f} MB RSS (target: flat)")
     verdict = "OK" if after["peak"] < 100 else "ABOVE TARGET"
     print(f"{args.upload_mb} MB upload (status {status}, {upload_seconds:.1f} s): RSS before {before['rss']:.1f} MB, "

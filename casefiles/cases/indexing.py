@@ -58,7 +58,8 @@ def search_entries(case: Case) -> list[dict[str, Any]]:
     for document in _documents(case):
         rows.append(_entry(case.id, "\n".join(t for t in _texts(document) if t), document_id=document.id))
         for version in document.versions:
-            pages = (version.extracted_text or "").split(PAGE_BREAK)
+            text = version.extracted_text or ""
+            pages = text.split(PAGE_BREAK) if PAGE_BREAK in text else [text]  # no copy of a long one-page text
             for number, page_text in enumerate(pages, start=1):
                 rows.append(
                     _entry(

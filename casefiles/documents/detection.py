@@ -73,11 +73,17 @@ def accepted_types_text() -> str:
     return ", ".join(str(label) for label in TYPE_LABELS.values())
 
 
+SNIFF_BYTES = 256 * 1024
+
+
 def sniff(path: Path) -> str:
-    """libmagic's MIME type of the file's first bytes."""
+    """libmagic's MIME type of the file's first bytes (asked of the file itself, libmagic reads up to 7 MB of it
+    into memory)."""
     import magic
 
-    return magic.from_file(str(path), mime=True)
+    with path.open("rb") as stream:
+        head = stream.read(SNIFF_BYTES)
+    return magic.from_buffer(head, mime=True)
 
 
 def detect(path: Path, size: int) -> Detected:

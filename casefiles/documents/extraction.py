@@ -80,9 +80,9 @@ def extract(mime_type: str, path: Path) -> Extracted:
     """Check the file parses (PDF) and pull its text (PDF, DOCX, ODT, TXT); scanned pages and images are read
     by Tesseract when it is installed."""
     if mime_type == TXT:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_TEXT_CHARS * 4 + 1)
-        text = data.decode("utf-8", errors="ignore").lstrip("\ufeff")
+        # Decoded as it is read, one character past the bound: never the bytes of four times the bound at once.
+        with path.open(encoding="utf-8-sig", errors="ignore", newline="") as stream:
+            text = stream.read(MAX_TEXT_CHARS + 1)
         return Extracted(True, text[:MAX_TEXT_CHARS], len(text) > MAX_TEXT_CHARS)
     if mime_type in (PDF, DOCX, ODT) or mime_type.startswith("image/"):
         return _run_worker(mime_type, path)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from casefiles.search import MAX_TOKEN, fold
@@ -59,7 +59,7 @@ def index_terms(text: str | None) -> str:
             runs[2].append(" ".join(found))
     if not runs[2]:
         return ""
-    return " ".join(" ".join(run) for run in runs)
+    return " ".join(chain(*runs))
 
 
 def _pieces(text: str, size: int = 20_000) -> Iterator[str]:
