@@ -8,6 +8,7 @@ themselves. A query word matches any of its two stems or itself; a phrase matche
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,12 +25,40 @@ MAX_PHRASE_WORDS = 8
 PAGE_BREAK = "\f"
 
 
-@lru_cache(maxsize=2)
 def _stemmer(language: str) -> Any:
-    """The Snowball stemmer of a language, loaded on first use (not when a web worker starts)."""
-    import snowballstemmer
+    """This thread's Snowball stemmer of a language (a stemmer keeps the word it works on: threads never share
+    one)."""
+    found = getattr(_THREAD, language, None)
+    if found is None:
+        found = _stemmer_class(language)()
+        setattr(_THREAD, language, found)
+    return found
 
-    return snowballstemmer.stemmer({"en": "english", "fr": "french"}[language])
+
+_THREAD = threading.local()
+
+
+@lru_cache(maxsize=2)
+def _stemmer_class(language: str) -> Any:
+    """The Snowball stemmer class of a language, loaded on first use (not when a web worker starts).
+
+    The package's own `__init__` imports the stemmers of its 33 languages (3 MB a worker keeps); only the English
+    and French modules are loaded here, from the package's folder under a private name."""
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if _PACKAGE not in sys.modules:
+        spec = importlib.util.find_spec("snowballstemmer")
+        package = types.ModuleType(_PACKAGE)
+        package.__path__ = list(spec.submodule_search_locations or [])  # type: ignore[union-attr]
+        sys.modules[_PACKAGE] = package
+    name, cls = {"en": ("english_stemmer", "EnglishStemmer"), "fr": ("french_stemmer", "FrenchStemmer")}[language]
+    return getattr(importlib.import_module(f"{_PACKAGE}.{name}"), cls)
+
+
+_PACKAGE = "casefiles_snowball"
 
 
 @lru_cache(maxsize=8192)

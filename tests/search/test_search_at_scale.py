@@ -115,3 +115,28 @@ def test_the_engine_reads_matches_from_narrow_indexes(app: Any, make_case: Any) 
     rows = db.session.execute(text(f"EXPLAIN QUERY PLAN {literal}"))  # noqa: S608 (our own statement)
     plan = " ".join(str(row[-1]) for row in rows)
     assert "ix_search_entries_id_case" in plan
+
+
+def test_stemmers_are_per_thread_and_only_english_and_french_are_loaded() -> None:
+    """A Snowball stemmer keeps the word it works on: two threads never share one. Only the two languages'
+    modules are loaded (the package's own __init__ loads 33 languages, 3 MB a worker keeps)."""
+    import subprocess
+    import sys
+    import threading
+
+    from casefiles.fulltext.terms import _stemmer
+
+    other: list[Any] = []
+    thread = threading.Thread(target=lambda: other.append(_stemmer("fr")))
+    thread.start()
+    thread.join()
+    assert other[0] is not _stemmer("fr") and _stemmer("fr") is _stemmer("fr")
+    probe = (
+        "import sys\n"
+        "from casefiles.fulltext.terms import stem\n"
+        "assert (stem('suspendue', 'fr'), stem('suspended', 'en')) == ('suspendu', 'suspend')\n"
+        "print(sorted(m for m in sys.modules if m.endswith('_stemmer')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    loaded = eval(done.stdout)  # noqa: S307 - our own probe's printed list
+    assert loaded == ["casefiles_snowball.english_stemmer", "casefiles_snowball.french_stemmer"], loaded
