@@ -66,12 +66,26 @@ def _fts5(query: Query) -> str:
     return known[plain]
 
 
+# PostgreSQL's condition for a query: its terms in the tsvector and, when it has phrases, their pairs of
+# neighbouring terms in the pairs' index (which narrows a phrase before its positions are checked).
+PG_MATCH = "vector @@ to_tsquery('simple', :fts_query)"
+PG_PHRASES = " AND pairs @@ CAST(:pairs_query AS tsquery)"
+
+
+def _pg_where(query: Query) -> str:
+    return PG_MATCH + (PG_PHRASES if query.pairs_tsquery() else "")
+
+
+def _pg_params(query: Query) -> dict[str, str]:
+    pairs = query.pairs_tsquery()
+    return {"fts_query": query.tsquery(), **({"pairs_query": pairs} if pairs else {})}
+
+
 def matching_case_ids(query: Query) -> Any:
     """A SELECT of the ids of the cases holding every clause of the query (no score: for filtering and counting)."""
     if _dialect() == "postgresql":
-        sql = text(
-            "SELECT e.case_id FROM search_entries e WHERE e.vector @@ to_tsquery('simple', :fts_query)"
-        ).bindparams(fts_query=query.tsquery())
+        sql = text("SELECT case_id FROM search_entries WHERE " + _pg_where(query))  # noqa: S608 (constant SQL)
+        return sql.bindparams(**_pg_params(query)).columns(case_id=Integer)
     else:
         sql = text(
             # The (entry, case) index answers alone; the table's rows are wide (whatever the statistics say).
@@ -89,13 +103,15 @@ def ranked_cases_sql(query: Query, window: int | None = None) -> Any:
     if _dialect() == "postgresql":
         # The newest matches come from the index's bitmap (`id + 0` keeps the planner from walking the primary key
         # backward and testing each row's tsvector until enough match); only those are scored.
-        return text(
-            "SELECT e.case_id AS case_id, -max(ts_rank(e.vector, q.q)) AS score "
-            "FROM (SELECT id FROM search_entries WHERE vector @@ to_tsquery('simple', :fts_query) "
-            "ORDER BY id + 0 DESC LIMIT :window) AS newest "
+        newest = "SELECT id FROM search_entries WHERE " + _pg_where(query)  # noqa: S608 (constant SQL)
+        ranked = (
+            "SELECT e.case_id AS case_id, -max(ts_rank(e.vector, q.q)) AS score FROM ("  # noqa: S608 (constant SQL)
+            + newest
+            + " ORDER BY id + 0 DESC LIMIT :window) AS newest "
             "JOIN search_entries e ON e.id = newest.id, to_tsquery('simple', :fts_query) AS q(q) "
             "GROUP BY e.case_id ORDER BY score, e.case_id DESC"
-        ).bindparams(fts_query=query.tsquery(), window=window)
+        )
+        return text(ranked).bindparams(**_pg_params(query), window=window)
     # FTS5 gives its matches newest first cheaply: the rowid of the window's oldest bounds the ranked range.
     return text(
         "SELECT e.case_id AS case_id, min(search_entries_fts.rank) AS score FROM search_entries_fts "

@@ -164,6 +164,20 @@ class Query:
             parts.append("(" + " | ".join(options) + ")")
         return " & ".join(parts)
 
+    def pairs_tsquery(self) -> str:
+        """PostgreSQL: what a text must hold in its pairs of neighbouring terms for the query's phrases to be in it,
+        in tsquery input syntax (lexemes taken as they are, not parsed); "" when the query has no phrase."""
+        parts = []
+        for clause in self.clauses:
+            if clause.prefix or len(clause.words) < 2:
+                continue
+            options = [
+                "(" + " & ".join(f"'{a}0{b}'" for a, b in zip(option, option[1:], strict=False)) + ")"
+                for option in clause.alternatives()
+            ]
+            parts.append("(" + " | ".join(options) + ")")
+        return " & ".join(parts)
+
     def matches(self, folded_word: str) -> bool:
         """Whether a folded word of a text is one the query looks for (for highlighting)."""
         terms, prefixes = self._targets()

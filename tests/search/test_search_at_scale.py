@@ -68,6 +68,23 @@ def test_filters_apply_inside_and_beyond_the_window(staff: Any, make_case: Any, 
     assert [row[1] for row in rows[1:]] == found
 
 
+def test_a_phrase_finds_its_words_in_order_in_any_of_their_forms_and_nothing_else(
+    staff: Any, make_case: Any
+) -> None:
+    """On PostgreSQL a phrase is first narrowed by the pairs of neighbouring terms: the stemmed forms of a phrase
+    must still be found (their pairs are the stems'), and words apart or out of order must not."""
+    make_case(title="Exact", private_notes="A matter of freedom of expression on campus.")
+    make_case(title="Forms", private_notes="Their freedoms of expressions were curtailed.")
+    make_case(title="French", private_notes="La liberté d'expression des élèves.")
+    make_case(title="Apart", private_notes="Freedom, and of course expression.")
+    make_case(title="Reversed", private_notes="Expression of freedom, they said.")
+    found = find_cases(staff, CaseFilters.from_args({"q": '"freedom of expression"'}))
+    assert sorted(case.title for case in found.items) == ["Exact", "Forms"] and found.total == 2
+    found = find_cases(staff, CaseFilters.from_args({"q": "« liberté d’expression » eleves"}))
+    assert [case.title for case in found.items] == ["French"]
+    assert find_cases(staff, CaseFilters.from_args({"q": '"of freedom" "expression of"'})).total == 1
+
+
 def test_a_page_past_the_end_shows_the_last_page(staff: Any, make_case: Any) -> None:
     for n in range(4):
         make_case(title=f"Case {n}", private_notes="A statement about the tribunal.")
@@ -108,6 +125,14 @@ def test_the_engine_reads_matches_from_narrow_indexes(app: Any, make_case: Any) 
             plan = "\n".join(db.session.scalars(text(sql)))
         assert "ix_search_entries_vector" in plan
         assert "Seq Scan" in "\n".join(db.session.scalars(text(sql)))  # the control: left alone, it scans
+        # A phrase is narrowed by the index of its pairs of neighbouring terms before its positions are checked.
+        phrase = engine.matching_case_ids(parse('"grievance upon grievance"'))
+        literal = select(func.count()).select_from(phrase.subquery()).compile(
+            db.engine, compile_kwargs={"literal_binds": True}
+        )
+        with engine.index_scans():
+            plan = "\n".join(db.session.scalars(text(f"EXPLAIN {literal}")))  # noqa: S608 (our own statement)
+        assert "ix_search_entries_pairs" in plan
         return
     assert db.session.scalar(text("SELECT count(*) FROM search_entries_fts_vocab")) == 0
     count = select(func.count()).select_from(engine.matching_case_ids(parse("grievance")).subquery())
