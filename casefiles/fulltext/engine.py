@@ -69,7 +69,7 @@ def _fts5(query: Query) -> str:
 # PostgreSQL's condition for a query: its terms in the tsvector and, when it has phrases, their pairs of
 # neighbouring terms in the pairs' index (which narrows a phrase before its positions are checked).
 PG_MATCH = "vector @@ to_tsquery('simple', :fts_query)"
-PG_PHRASES = " AND pairs @@ CAST(:pairs_query AS tsquery)"
+PG_PHRASES = " AND search_entry_pairs(terms) @@ CAST(:pairs_query AS tsquery)"
 
 
 def _pg_where(query: Query) -> str:

@@ -43,9 +43,10 @@ SQLITE_CREATE = [
     VOCABULARY_CREATE,
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS search_entries_fts_vocab", "DROP TABLE IF EXISTS search_entries_fts"]
-# PostgreSQL: each pair of neighbouring terms as one lexeme ("freedom0of"; terms are [0-9a-z], so "0" joins
-# them), without positions. Its GIN index narrows a phrase to the texts holding every pair of it before the
-# positions are checked: a phrase of common words otherwise read every text holding all its words.
+# PostgreSQL: each pair of neighbouring terms of a text as one lexeme ("freedom0of"; terms are [0-9a-z], so "0"
+# joins them), without positions. A GIN index over it (an expression index: nothing more is stored in the rows)
+# narrows a phrase to the texts holding every pair of it before the positions are checked: a phrase of common
+# words otherwise read every text holding all its words.
 POSTGRESQL_PAIRS = (
     "CREATE OR REPLACE FUNCTION search_entry_pairs(terms text) RETURNS tsvector AS $$ "
     "SELECT coalesce(array_to_tsvector(array_agg(DISTINCT p.t || '0' || p.n)), ''::tsvector) "
@@ -53,18 +54,10 @@ POSTGRESQL_PAIRS = (
     "FROM unnest(string_to_array(terms, ' ')) WITH ORDINALITY AS u(t, i)) AS p WHERE p.n IS NOT NULL "
     "$$ LANGUAGE sql IMMUTABLE PARALLEL SAFE"
 )
-POSTGRESQL_VECTORS = (
-    "CREATE OR REPLACE FUNCTION search_entries_vectors() RETURNS trigger AS $$ BEGIN "
-    "NEW.vector := to_tsvector('pg_catalog.simple', coalesce(NEW.terms, '')); "
-    "NEW.pairs := search_entry_pairs(NEW.terms); "
-    "RETURN NEW; END $$ LANGUAGE plpgsql"
-)
-# PostgreSQL keeps the terms' tsvector and their pairs in their own columns, filled by a trigger.
+# PostgreSQL keeps the terms' tsvector in its own column, filled by its built-in trigger function.
 POSTGRESQL_CREATE = [
-    POSTGRESQL_PAIRS,
-    POSTGRESQL_VECTORS,
     "CREATE TRIGGER search_entries_vector BEFORE INSERT OR UPDATE ON search_entries FOR EACH ROW "
-    "EXECUTE FUNCTION search_entries_vectors()",
+    "EXECUTE FUNCTION tsvector_update_trigger(vector, 'pg_catalog.simple', terms)",
     POSTGRESQL_LZ4,
 ]
 
@@ -80,7 +73,9 @@ class SearchEntry(Base):
     __tablename__ = "search_entries"
     __table_args__ = (
         Index("ix_search_entries_vector", text("vector"), postgresql_using="gin").ddl_if(dialect="postgresql"),
-        Index("ix_search_entries_pairs", text("pairs"), postgresql_using="gin").ddl_if(dialect="postgresql"),
+        Index("ix_search_entries_pairs", text("search_entry_pairs(terms)"), postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
         # The case of each of thousands of matching entries, without reading their wide rows (SQLite reads it
         # instead of the table; PostgreSQL's rows are narrow already).
         Index("ix_search_entries_id_case", "id", "case_id"),
@@ -98,12 +93,12 @@ class SearchEntry(Base):
     terms: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # PostgreSQL: the tsvector of `terms` (set by a trigger). SQLite keeps it in search_entries_fts: always NULL here.
     vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
-    # PostgreSQL: the pairs of neighbouring terms (set by the same trigger), for phrases. Always NULL on SQLite.
-    pairs: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
 
 
 for _statement in SQLITE_CREATE:
     event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+# The function the pairs' index is made of exists before the table's indexes are made.
+event.listen(SearchEntry.__table__, "before_create", DDL(POSTGRESQL_PAIRS).execute_if(dialect="postgresql"))
 for _statement in POSTGRESQL_CREATE:
     event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 for _statement in SQLITE_DROP:
