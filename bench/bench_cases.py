@@ -14,7 +14,7 @@ the load of the machine falls on all of them alike), N requests of each page:
 It prints p50/p95 in milliseconds and the p95 ratio to the tiny page. Target: p95 < 100 ms for every page.
 
     python bench/bench_cases.py                                   # SQLite, 100,000 cases, 1,000,000 events
-    python bench/bench_cases.py --database-url postgresql+psycopg://postgres@127.0.0.1:54330/cf_bench
+    python bench/bench_cases.py --database-url postgresql+psycopg://postgres@localhost/cf_bench
     python bench/bench_cases.py --cases 5000 --events 50000 --requests 20   # a quick look
     python bench/bench_cases.py --database-url ... --reuse        # time an already loaded database again
 

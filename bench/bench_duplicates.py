@@ -13,7 +13,7 @@ It prints p50/p95 in milliseconds and the ratio of each p95 to the floor's.
 
     python bench/bench_duplicates.py                      # SQLite, 50,000 cases
     python bench/bench_duplicates.py --cases 5000 --rounds 50
-    python bench/bench_duplicates.py --database-url postgresql+psycopg://postgres@127.0.0.1:54330/cf_bench_dup
+    python bench/bench_duplicates.py --database-url postgresql+psycopg://postgres@localhost/cf_bench_dup
 """
 
 from __future__ import annotations
