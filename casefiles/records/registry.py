@@ -33,7 +33,7 @@ class Record:
     visibility_field: str | None = None
     # Rules across fields, run after every change: raise FieldError.
     validate: Callable[[Any], None] | None = None
-    # Work that follows a change (search words, an appeal deadline's task): (obj, actor, changes).
+    # Work that follows a change (search entries, an appeal deadline's task): (obj, actor, changes).
     after_change: Callable[[Any, Any, dict[str, Any]], None] | None = None
     # Columns of the table that are bookkeeping rather than declared fields, exported as they are.
     parent_key: str | None = None

@@ -3,7 +3,7 @@ every document version, and a manifest with the SHA-256 of each member; see docs
 
 What is exported is read from the metadata and the record declarations (casefiles/transfer/tables.py): every
 column of every table, except secrets (passwords, sessions, second factors, one-time links, throttling counters)
-and data rebuilt from the rest (search words, generated dossiers).
+and data rebuilt from the rest (search entries, generated dossiers).
 """
 
 from __future__ import annotations

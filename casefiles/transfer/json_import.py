@@ -279,7 +279,7 @@ def _load(archive: zipfile.ZipFile, manifest: dict, document: dict, actor: Any, 
         _reset_sequence(table)
         counts[name] = len(tables[name])
     db.session.flush()
-    _rebuild_search_words()
+    _rebuild_search_entries()
     if not dry_run:
         _store_files(archive, wanted, written)
     counts["files"] = len(wanted)
@@ -327,7 +327,7 @@ def _merge_into(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]
     return keep
 
 
-def _rebuild_search_words() -> None:
+def _rebuild_search_entries() -> None:
     from casefiles.cases.indexing import reindex_case
     from casefiles.cases.models import Case
 

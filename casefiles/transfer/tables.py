@@ -29,7 +29,7 @@ SECRET_TABLES = {
     "intake_submissions": "confidential help requests (encrypted with the intake key)",
     "intake_files": "the help requests' evidence files (encrypted with the intake key)",
 }
-# Tables computed from others: rebuilt after a restore (search words) or made again on request (dossiers).
+# Tables computed from others: rebuilt after a restore (search entries) or made again on request (dossiers).
 DERIVED_TABLES = {
     "search_entries": "full-text search entries, rebuilt from the cases and their documents",
     "dossier_jobs": "generated dossiers, made again on request",
