@@ -213,7 +213,8 @@ def test_intake_pages_pass_axe_and_fit_320px(
             for name, url in public_pages.items():
                 page.goto(url)
                 _check(axe, page, name, language, width, problems)
-            page.locator("form.intake-form button[type=submit]").click()  # empty: the errors
+            with page.expect_navigation(wait_until="load"):  # the answer's page, styled, before it is measured
+                page.locator("form.intake-form button[type=submit]").click()  # empty: the errors
             _check(axe, page, "ask-errors", language, width, problems)
             _fill_request(page, {"person_name": "Test", "what_happened": "Texte", "email": "t@example.org"})
             page.wait_for_timeout(TIME_TRAP)
