@@ -236,10 +236,10 @@ def _find_by_words(user: Any, filters: CaseFilters, query: Any, per_page: int) -
     counted = filtered_cases(user, filters, for_count=True).with_only_columns(Case.id)
     with fulltext.index_scans():
         total = LIST_COUNTS.count(counted)
-    number = min(max(1, int(filters.page or 1)), max(1, -(-total // per_page)))
-    ids = search_ids(user, filters, query, offset=(number - 1) * per_page, limit=per_page, total=total)
-    cases = load_listed_cases(ids)
-    attach_search_hits(cases, query)
+        number = min(max(1, int(filters.page or 1)), max(1, -(-total // per_page)))
+        ids = search_ids(user, filters, query, offset=(number - 1) * per_page, limit=per_page, total=total)
+        cases = load_listed_cases(ids)
+        attach_search_hits(cases, query)
     return Page(items=cases, total=total, page=number, per_page=per_page)
 
 
@@ -256,17 +256,20 @@ def search_ids(
         if filters.sort != RELEVANCE:
             keys = matching.order_by(*SORTS.get(filters.sort, SORTS["updated"])).offset(offset)
             return list(db.session.scalars(keys if limit is None else keys.limit(limit)))
-        window = fulltext.ranked_cases(query)
         plain = filtered_cases(user, CaseFilters(**{**filters.__dict__, "q": ""})).with_only_columns(Case.id)
-        # The filters are asked about the window's best cases first, a chunk at a time, until the page is full.
+        # The filters are asked about the window's best cases first, a chunk at a time, until the page is full;
+        # the window's ids are read a chunk at a time too (a common word's window holds 2,000 cases, a page 25).
         ranked: list[int] = []
-        step = max(100, 4 * (offset + (limit or len(window))))
-        for start in range(0, len(window), step):
-            chunk = window[start : start + step]
-            kept = set(db.session.scalars(plain.where(Case.id.in_(chunk))))
-            ranked += [case_id for case_id in chunk if case_id in kept]
-            if limit is not None and len(ranked) >= offset + limit:
-                return ranked[offset : offset + limit]
+        step = max(100, 4 * (offset + limit)) if limit is not None else 1000
+        window = db.session.execute(fulltext.ranked_cases_sql(query)).scalars()
+        try:
+            for chunk in window.partitions(step):
+                kept = set(db.session.scalars(plain.where(Case.id.in_(chunk))))
+                ranked += [case_id for case_id in chunk if case_id in kept]
+                if limit is not None and len(ranked) >= offset + limit:
+                    return ranked[offset : offset + limit]
+        finally:
+            window.close()
         ids = ranked[offset:] if limit is None else ranked[offset : offset + limit]
         if (limit is None or len(ids) < limit) and (total is None or total > len(ranked)):
             rest = matching.where(Case.id.not_in(ranked)) if ranked else matching

@@ -311,13 +311,20 @@ def snippet(text: str, query: Query, radius: int = 12, near: tuple[int, int] | N
     words_after = len(spans) > first + radius + 1
     lo, hi = max(0, first - radius), min(len(spans), first + radius + 1)
     ends = not words_after and hi == len(spans)
+    # Unmarked stretches are kept whole (their spaces folded to one), a marked word on its own: only the words
+    # from the first match on are looked at.
     pieces: list[tuple[str, bool]] = []
     cursor = spans[lo].start()
-    for i in range(lo, hi):
+    for i in range(first, hi):
         match = spans[i]
-        start, word = match.start(), match.group(0)
-        if start > cursor:
-            pieces.append((" ".join(text[cursor:start].split()) or " ", False))
-        pieces.append((word, i == first or (i > first and _is_hit(word, query))))
-        cursor = match.end()
+        if i == first or _is_hit(match.group(0), query):
+            if match.start() > cursor:
+                pieces.append((_SPACES.sub(" ", text[cursor : match.start()]), False))
+            pieces.append((match.group(0), True))
+            cursor = match.end()
+    if spans[hi - 1].end() > cursor:
+        pieces.append((_SPACES.sub(" ", text[cursor : spans[hi - 1].end()]), False))
     return Snippet(tuple(pieces), starts=lo == 0, ends=ends)
+
+
+_SPACES = re.compile(r"\s+")

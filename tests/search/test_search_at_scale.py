@@ -68,9 +68,7 @@ def test_filters_apply_inside_and_beyond_the_window(staff: Any, make_case: Any, 
     assert [row[1] for row in rows[1:]] == found
 
 
-def test_a_phrase_finds_its_words_in_order_in_any_of_their_forms_and_nothing_else(
-    staff: Any, make_case: Any
-) -> None:
+def test_a_phrase_finds_its_words_in_order_in_any_of_their_forms_and_nothing_else(staff: Any, make_case: Any) -> None:
     """On PostgreSQL a phrase is first narrowed by the pairs of neighbouring terms: the stemmed forms of a phrase
     must still be found (their pairs are the stems'), and words apart or out of order must not."""
     make_case(title="Exact", private_notes="A matter of freedom of expression on campus.")
@@ -127,8 +125,10 @@ def test_the_engine_reads_matches_from_narrow_indexes(app: Any, make_case: Any) 
         assert "Seq Scan" in "\n".join(db.session.scalars(text(sql)))  # the control: left alone, it scans
         # A phrase is narrowed by the index of its pairs of neighbouring terms before its positions are checked.
         phrase = engine.matching_case_ids(parse('"grievance upon grievance"'))
-        literal = select(func.count()).select_from(phrase.subquery()).compile(
-            db.engine, compile_kwargs={"literal_binds": True}
+        literal = (
+            select(func.count())
+            .select_from(phrase.subquery())
+            .compile(db.engine, compile_kwargs={"literal_binds": True})
         )
         with engine.index_scans():
             plan = "\n".join(db.session.scalars(text(f"EXPLAIN {literal}")))  # noqa: S608 (our own statement)
@@ -140,6 +140,49 @@ def test_the_engine_reads_matches_from_narrow_indexes(app: Any, make_case: Any) 
     rows = db.session.execute(text(f"EXPLAIN QUERY PLAN {literal}"))  # noqa: S608 (our own statement)
     plan = " ".join(str(row[-1]) for row in rows)
     assert "ix_search_entries_id_case" in plan
+
+
+def test_postgresql_plans_each_search_for_its_own_words(staff: Any, make_case: Any) -> None:
+    """The driver prepares a statement run often; PostgreSQL then plans it once for any words (a generic plan) after
+    five runs. A search's cost depends on its words (a phrase of 25 matches took 17 ms planned generically, 0.9 ms
+    for its words), so the search's statements are planned each time (and nested steps keep the setting)."""
+    make_case(title="Wanted", private_notes="The grievance upon grievance was heard.")
+    query = parse('"grievance upon grievance"')
+    if db.engine.dialect.name != "postgresql":  # (SQLite plans each statement as it is prepared)
+        with engine.index_scans():
+            assert [
+                c.title for c in find_cases(staff, CaseFilters.from_args({"q": '"grievance upon grievance"'})).items
+            ] == ["Wanted"]
+        return
+
+    def plans() -> tuple[int, int]:
+        # The ranking statement as the driver prepared it (its parameters numbered, not named).
+        row = db.session.execute(
+            text(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                "WHERE statement LIKE '%max(ts_rank(e.vector, q.q))%'"
+            )
+        ).one()
+        return row[0], row[1]
+
+    with engine.index_scans():
+        with engine.index_scans():  # a nested step does not reset what the outer one set
+            pass
+        settings = db.session.execute(
+            text("SELECT current_setting('enable_seqscan'), current_setting('plan_cache_mode')")
+        ).one()
+        assert tuple(settings) == ("off", "force_custom_plan")
+        for _ in range(12):
+            assert engine.ranked_cases(query) == [db.session.scalar(select(func.min(SearchEntry.case_id)))]
+        generic, custom = plans()
+    assert generic == 0 and custom >= 5
+    assert db.session.scalar(text("SELECT current_setting('plan_cache_mode')")) == "auto"
+    # The control: the same statement run as often outside the search is planned generically.
+    db.session.rollback()
+    db.session.execute(text("DEALLOCATE ALL"))
+    for _ in range(12):
+        engine.ranked_cases(query)
+    assert plans()[0] > 0
 
 
 def test_stemmers_are_per_thread_and_only_english_and_french_are_loaded() -> None:

@@ -67,3 +67,22 @@ def test_found_in_counts_every_clause_and_refuses_a_missing_one():
     assert parse('"was lifted"').found_in(terms) >= 1
     assert parse('"lifted was"').found_in(terms) == 0
     assert parse("susp*").found_in(terms) >= 3
+
+
+@pytest.mark.parametrize("text", [t for t in TEXTS if t])
+@pytest.mark.parametrize("typed", ["suspendue", "appeal union", '"freedom of expression"', "réintég*", "4217"])
+def test_a_snippet_reads_as_its_stretch_of_the_text(text, typed):
+    # Punctuation keeps the space after it ("said: freedom, of", never "said:freedom,of"); runs of spaces and
+    # line breaks read as one space; the marked words are the text's own.
+    found = snippet(text, parse(typed), radius=40)
+    if found is None:
+        return
+    shown = "".join(piece for piece, _hit in found.pieces)
+    assert shown in " ".join(text.split())
+    assert all(piece in text for piece, hit in found.pieces if hit)
+
+
+def test_a_snippet_keeps_the_spaces_between_punctuation_and_words():
+    found = snippet("They said: freedom, of\n\n  expression matters. Then, more.", parse("expression"))
+    assert "".join(piece for piece, _hit in found.pieces) == "They said: freedom, of expression matters. Then, more"
+    assert [piece for piece, hit in found.pieces if hit] == ["expression"]
