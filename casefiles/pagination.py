@@ -129,11 +129,19 @@ class CountCache:
             self._generation += 1
             self._counts.clear()
 
-    def count(self, stmt: Select) -> int:
-        """How many rows `stmt` selects, from a count kept less than `ttl` seconds ago if there is one."""
+    def count(self, stmt: Select | Callable[[], Select], *, key: tuple | None = None) -> int:
+        """How many rows `stmt` selects, from a count kept less than `ttl` seconds ago if there is one.
+
+        By default a count is known by its compiled SQL. With `key` (everything that decides which rows the
+        statement selects), `stmt` may be a function making the statement, only called when the count is not kept:
+        neither made nor compiled on a kept count."""
         bind = db.session.get_bind()
-        compiled = stmt.compile(bind)
-        key = (str(bind.url), str(compiled), tuple(sorted((k, repr(v)) for k, v in compiled.params.items())))
+        if key is None:
+            if callable(stmt):
+                raise TypeError("a statement made on demand needs a key")
+            compiled = stmt.compile(bind)
+            key = (str(compiled), tuple(sorted((k, repr(v)) for k, v in compiled.params.items())))
+        key = (str(bind.url), key)
         now = time.monotonic()
         with self._lock:
             kept = self._counts.get(key)
@@ -141,7 +149,7 @@ class CountCache:
             if kept is not None and kept[2] == generation and now - kept[1] < self.ttl:
                 self._counts.move_to_end(key)
                 return kept[0]
-        total = count_of(stmt)
+        total = count_of(stmt() if callable(stmt) else stmt)
         with self._lock:
             if generation == self._generation:  # nothing was written while counting
                 self._counts[key] = (total, now, generation)

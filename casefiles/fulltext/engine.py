@@ -145,7 +145,8 @@ def ranked_cases(query: Query, window: int | None = None) -> list[int]:
 
 
 class Entry(NamedTuple):
-    """A matching entry of a case, and where in its text the first match is (for the snippet)."""
+    """A matching entry of a case, and where in its text the first match is (for the snippet: found for the best
+    entry of a case only, the one a snippet is shown of)."""
 
     id: int
     case_id: int
@@ -188,5 +189,8 @@ def matching_entries(query: Query, case_ids: list[int], per_case: int = 3) -> di
     found: dict[int, list[Entry]] = {}
     for case_id, matches in scored.items():
         matches.sort(key=lambda match: match[:2])
-        found[case_id] = [Entry(*row[:7], near=query.first_word(row.terms)) for _s, _i, row in matches[:per_case]]
+        found[case_id] = [
+            Entry(*row[:7], near=query.first_word(row.terms) if place == 0 else None)
+            for place, (_s, _i, row) in enumerate(matches[:per_case])
+        ]
     return found

@@ -154,3 +154,28 @@ def test_reindex_rebuilds_every_entry(app: Any, staff: Any, make_case: Any) -> N
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     assert _found(staff, "podcasts") == ["Rebuilt"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_best_place_shows_a_snippet_and_the_others_are_named(
+    client: Any, login: Any, make_case: Any, lang: str
+) -> None:
+    user = login("staff")
+    case = make_case(title="Places", private_notes="A grievance was filed.")
+    documents.upload_documents(
+        case,
+        actor=user,
+        files=[("ruling.txt", io.BytesIO(b"The grievance, the grievance and again the grievance were heard."))],
+        values={"title": "Ruling"},
+    )
+    db.session.commit()
+    html = client.get("/staff/cases?q=grievance", headers={"Accept-Language": lang}).get_data(as_text=True)
+    if lang == "en":
+        # The ruling says it three times: its snippet leads; the case's own notes are named after it, no snippet.
+        assert "Document “Ruling”, version 1:" in html
+        assert "The <mark>grievance</mark>, the <mark>grievance</mark> and again" in html
+        assert "Also found in: the case file" in html
+        assert html.count("<mark>") == 3 and "A <mark>grievance</mark> was filed" not in html
+    else:
+        assert "Document «\u00a0Ruling\u00a0», version 1\u00a0:" in html
+        assert "Également trouvé dans\u00a0: le dossier" in html
