@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 
 from casefiles.cases.queries import LIST_COUNTS, CaseFilters, find_cases
 from casefiles.cases.worklist import csv_rows
+from casefiles.dates import local_today
 from casefiles.extensions import db
 from casefiles.fulltext import engine
 from casefiles.fulltext.models import SearchEntry
@@ -140,6 +141,28 @@ def test_the_engine_reads_matches_from_narrow_indexes(app: Any, make_case: Any) 
     rows = db.session.execute(text(f"EXPLAIN QUERY PLAN {literal}"))  # noqa: S608 (our own statement)
     plan = " ".join(str(row[-1]) for row in rows)
     assert "ix_search_entries_id_case" in plan
+
+
+def test_a_kept_count_is_kept_for_the_same_filters_and_viewer_only(staff: Any, make_user: Any, make_case: Any) -> None:
+    """The search's count is kept a few seconds under its filters and who looks: a volunteer never gets the count
+    of what staff see, another filter or another day's deadlines never the count of the first."""
+    volunteer, other = make_user("volunteer"), make_user("volunteer")
+    make_case(title="Mine", status="closed", private_notes="Doxxing campaign.", assignees=[volunteer])
+    for n in range(3):
+        make_case(title=f"Not mine {n}", private_notes="Doxxing campaign.")
+    LIST_COUNTS.forget()
+
+    def total(user: Any, **args: str) -> int:
+        return find_cases(user, CaseFilters.from_args({"q": "doxxing", **args})).total
+
+    assert total(staff) == 4
+    assert total(volunteer) == 1 and total(other) == 0
+    assert total(staff, status="closed") == 1 and total(staff, sort="updated", page="2") == 4
+    # The order and the page do not change which cases are counted; a deadline filter counts as of today.
+    key = CaseFilters.from_args({"q": "doxxing"}).count_key()
+    assert CaseFilters.from_args({"q": "doxxing", "page": "3", "sort": "title"}).count_key() == key
+    assert CaseFilters.from_args({"q": "doxxing", "due": "7"}).count_key() != key
+    assert local_today() in CaseFilters.from_args({"q": "doxxing", "due": "7"}).count_key()
 
 
 def test_postgresql_plans_each_search_for_its_own_words(staff: Any, make_case: Any) -> None:
