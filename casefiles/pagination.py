@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
@@ -15,7 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Select, event, func, select
+from sqlalchemy import Engine, Integer, Select, bindparam, event, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from casefiles.extensions import db
 
@@ -163,3 +165,13 @@ def in_order(items: Sequence[Any], keys: Sequence[Any], key: Callable[[Any], Any
     """The items arranged in the order of `keys` (rows loaded by `IN (...)` come back in any order)."""
     by_key = {key(item): item for item in items}
     return [by_key[k] for k in keys if k in by_key]
+
+
+def in_ids(column: Any, ids: Sequence[int]) -> Any:
+    """`column IN ids` with the ids bound as one value (a JSON array on SQLite, an array on PostgreSQL): a page's
+    or a chunk's ids, often a hundred, are neither coerced nor rendered one parameter each, and the statement's
+    text stays the same whatever their number."""
+    values = [int(value) for value in ids]
+    if db.engine.dialect.name == "postgresql":
+        return column == func.any(bindparam(None, values, type_=ARRAY(Integer)))
+    return column.in_(select(text("value")).select_from(func.json_each(json.dumps(values))))

@@ -16,7 +16,7 @@ from casefiles.extensions import db
 from casefiles.fulltext import engine as fulltext
 from casefiles.fulltext.terms import parse
 from casefiles.institutions.models import Institution
-from casefiles.pagination import CountCache, Page, in_order, paginate_keys
+from casefiles.pagination import CountCache, Page, in_ids, in_order, paginate_keys
 from casefiles.people.models import Person
 
 SORTS = {
@@ -233,7 +233,7 @@ def find_cases(user: Any, filters: CaseFilters, per_page: int = 25) -> Page:
 def load_listed_cases(ids: list[int]) -> list[Case]:
     """These cases, in this order, with what the list shows of them (people, tags, institution), in one query: a
     page's few people and tags joined cost less than two more queries (0.9 ms against 1.4 for 25 cases)."""
-    stmt = select(Case).where(Case.id.in_(ids)).options(joinedload(Case.people), joinedload(Case.tags))
+    stmt = select(Case).where(in_ids(Case.id, ids)).options(joinedload(Case.people), joinedload(Case.tags))
     return in_order(db.session.scalars(stmt).unique().all(), ids, key=lambda case: case.id)
 
 
@@ -273,7 +273,7 @@ def search_ids(
         window = db.session.execute(fulltext.ranked_cases_sql(query)).scalars()
         try:
             for chunk in window.partitions(step):
-                kept = set(db.session.scalars(plain.where(Case.id.in_(chunk))))
+                kept = set(db.session.scalars(plain.where(in_ids(Case.id, chunk))))
                 ranked += [case_id for case_id in chunk if case_id in kept]
                 if limit is not None and len(ranked) >= offset + limit:
                     return ranked[offset : offset + limit]

@@ -16,6 +16,7 @@ from casefiles.documents.models import Document
 from casefiles.extensions import db
 from casefiles.fulltext.models import SearchEntry
 from casefiles.fulltext.terms import Query
+from casefiles.pagination import in_ids
 
 # Relevance is ranked over the most recently indexed matching texts, at most this many: ranking costs one score per
 # text, and a common word matches tens of thousands (every match is still found, filtered and counted; cases
@@ -179,7 +180,7 @@ def matching_entries(query: Query, case_ids: list[int], per_case: int = 3) -> di
             SearchEntry.terms,
         )
         .outerjoin(Document, Document.id == SearchEntry.document_id)
-        .where(SearchEntry.case_id.in_(case_ids))
+        .where(in_ids(SearchEntry.case_id, case_ids))
     ).all()
     scored: dict[int, list[tuple[int, int, Any]]] = {}
     for row in rows:

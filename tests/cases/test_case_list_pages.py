@@ -131,3 +131,21 @@ def test_kept_counts_are_bounded(app: Any, make_user: Any):
         stmt = filtered_cases(staff, CaseFilters.from_args({"region": f"region {n}"})).with_only_columns(Case.id)
         assert LIST_COUNTS.count(stmt) == 0
     assert len(LIST_COUNTS._counts) <= LIST_COUNTS.size
+
+
+def test_ids_bound_as_one_value_select_exactly_those_cases_and_keep_one_statement(make_case: Any) -> None:
+    from sqlalchemy import select
+
+    from casefiles.pagination import in_ids
+
+    made = [make_case(title=f"Case {n}").id for n in range(5)]
+    db.session.commit()
+
+    def stmt(ids: list[int]) -> Any:
+        return select(Case.id).where(in_ids(Case.id, ids)).order_by(Case.id)
+
+    assert list(db.session.scalars(stmt(made[1:4] + [10**9]))) == made[1:4]
+    assert list(db.session.scalars(stmt([]))) == []
+    # One bound value, whatever the number of ids: the same statement for 3 ids and for 100.
+    assert str(stmt(made[:3]).compile(db.engine)) == str(stmt(list(range(100))).compile(db.engine))
+    assert len(stmt(list(range(100))).compile(db.engine).params) == 1
