@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, islice
+from itertools import chain
 from typing import Any
 
 from casefiles.search import MAX_TOKEN, fold
@@ -292,39 +292,33 @@ def snippet(text: str, query: Query, radius: int = 12, near: tuple[int, int] | N
 
     `near` is where the index says the first match is (Query.first_word): when the text has as many words as
     the index counted and the word there matches, the text is not searched word by word; otherwise it is."""
+    # The text cut into its separators and words in one pass: parts[2 * i + 1] is word i, parts[2 * i] the text
+    # before it, parts[-1] the text after the last word.
+    parts = _WORD_SPLIT.split(text)
+    count = len(parts) // 2
     first = None
-    if near is not None:
-        # The words up to a little past the snippet only, not the whole text; the index counted the same words
-        # when the text has as many as it says (checked cheaply) and the word there matches.
-        spans = list(islice(_ORIGINAL_WORD.finditer(text), near[0] + radius + 2))
-        if (
-            near[0] < len(spans)
-            and _is_hit(spans[near[0]].group(0), query)
-            and len(_ORIGINAL_WORD.findall(text, spans[-1].start())) + len(spans) - 1 == near[1]
-        ):
-            first = near[0]
+    if near is not None and near[1] == count and near[0] < count and _is_hit(parts[2 * near[0] + 1], query):
+        first = near[0]
     if first is None:
-        spans = list(_ORIGINAL_WORD.finditer(text))
-        first = next((i for i, match in enumerate(spans) if _is_hit(match.group(0), query)), None)
+        first = next((i for i in range(count) if _is_hit(parts[2 * i + 1], query)), None)
     if first is None:
         return None
-    words_after = len(spans) > first + radius + 1
-    lo, hi = max(0, first - radius), min(len(spans), first + radius + 1)
-    ends = not words_after and hi == len(spans)
+    lo, hi = max(0, first - radius), min(count, first + radius + 1)
     # Unmarked stretches are kept whole (their spaces folded to one), a marked word on its own: only the words
     # from the first match on are looked at.
     pieces: list[tuple[str, bool]] = []
-    cursor = spans[lo].start()
+    cursor = 2 * lo + 1  # the part the next unmarked stretch starts at
     for i in range(first, hi):
-        match = spans[i]
-        if i == first or _is_hit(match.group(0), query):
-            if match.start() > cursor:
-                pieces.append((_SPACES.sub(" ", text[cursor : match.start()]), False))
-            pieces.append((match.group(0), True))
-            cursor = match.end()
-    if spans[hi - 1].end() > cursor:
-        pieces.append((_SPACES.sub(" ", text[cursor : spans[hi - 1].end()]), False))
-    return Snippet(tuple(pieces), starts=lo == 0, ends=ends)
+        at = 2 * i + 1
+        if i == first or _is_hit(parts[at], query):
+            if at > cursor:
+                pieces.append((_SPACES.sub(" ", "".join(parts[cursor:at])), False))
+            pieces.append((parts[at], True))
+            cursor = at + 1
+    if 2 * hi > cursor:
+        pieces.append((_SPACES.sub(" ", "".join(parts[cursor : 2 * hi])), False))
+    return Snippet(tuple(pieces), starts=lo == 0, ends=hi == count)
 
 
+_WORD_SPLIT = re.compile(r"(\w+)", re.UNICODE)
 _SPACES = re.compile(r"\s+")
