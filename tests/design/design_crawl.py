@@ -183,6 +183,11 @@ def targets(app: Any, world: Any, language: str) -> tuple[list[Target], list[str
             with app.test_request_context():
                 url = url_for(endpoint, **values)
             found.append(Target(_slug(endpoint + "-not-found"), endpoint, url, is_public_endpoint(endpoint), 404))
+    # A staff search's results: snippets with marked words, and the other places a case matched named after them
+    # (a word of the demo's showcase found in a case's own fields and in one of its documents).
+    with app.test_request_context():
+        url = url_for("cases.index", q="suspended")
+    found.append(Target("cases-index-search", "cases.index", url, False))
     return found, unfilled
 
 

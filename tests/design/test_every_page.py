@@ -55,6 +55,10 @@ def test_every_route_is_crawled(results: Results) -> None:
     # Sanity: the crawl reached the pages people use most, on both sides.
     assert {"cases.dashboard", "cases.index", "cases.detail", "public.index", "public.case"} <= endpoints, endpoints
     assert len(results.screenshots) == len(results.pages) * 2 * 2, "a screenshot per page, width and language"
+    # The search results page was crawled with what makes it different: marked words, other places named.
+    search = {lang: (HTML_DIR / f"cases-index-search-{lang}.html").read_text() for lang in ("en", "fr")}
+    assert "<mark>" in search["en"] and "Also found in:" in search["en"]
+    assert "<mark>" in search["fr"] and "Également trouvé dans\u00a0:" in search["fr"]
 
 
 def test_no_word_breaks_in_tables_or_badges_and_nothing_scrolls_sideways(results: Results) -> None:
