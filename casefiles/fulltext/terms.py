@@ -18,7 +18,8 @@ from typing import Any
 from casefiles.search import MAX_TOKEN, fold
 
 _WORD = re.compile(r"[0-9a-z]+")
-_ORIGINAL_WORD = re.compile(r"\w+", re.UNICODE)
+# A text cut by its words (the separators between them kept): how a snippet reads the text as written.
+_WORD_SPLIT = re.compile(r"(\w+)", re.UNICODE)
 _QUERY_PART = re.compile(r'["“«]([^"”»]*)["”»]?|(\S+)')
 MAX_CLAUSES = 8
 MAX_PHRASE_WORDS = 8
@@ -320,5 +321,4 @@ def snippet(text: str, query: Query, radius: int = 12, near: tuple[int, int] | N
     return Snippet(tuple(pieces), starts=lo == 0, ends=hi == count)
 
 
-_WORD_SPLIT = re.compile(r"(\w+)", re.UNICODE)
 _SPACES = re.compile(r"\s+")
