@@ -262,10 +262,13 @@ def search_ids(
     In relevance order the engine ranks the cases of the newest matching texts (at most fulltext.RANK_WINDOW texts,
     one query of ids and scores), the filters keep those this list shows, and the matching cases beyond them
     follow, most recently updated first. In any other order the list's own order applies."""
-    matching = filtered_cases(user, filters).with_only_columns(Case.id)
+
+    def matching() -> Select:  # built when used: a first page is usually filled from the ranked cases alone
+        return filtered_cases(user, filters).with_only_columns(Case.id)
+
     with fulltext.index_scans():
         if filters.sort != RELEVANCE:
-            keys = matching.order_by(*SORTS.get(filters.sort, SORTS["updated"])).offset(offset)
+            keys = matching().order_by(*SORTS.get(filters.sort, SORTS["updated"])).offset(offset)
             return list(db.session.scalars(keys if limit is None else keys.limit(limit)))
         plain = filtered_cases(user, CaseFilters(**{**filters.__dict__, "q": ""})).with_only_columns(Case.id)
         # The filters are asked about the window's best cases first, a chunk at a time, until the page is full;
@@ -283,7 +286,7 @@ def search_ids(
             window.close()
         ids = ranked[offset:] if limit is None else ranked[offset : offset + limit]
         if (limit is None or len(ids) < limit) and (total is None or total > len(ranked)):
-            rest = matching.where(Case.id.not_in(ranked)) if ranked else matching
+            rest = matching().where(Case.id.not_in(ranked)) if ranked else matching()
             rest = rest.order_by(*SORTS["updated"]).offset(max(0, offset - len(ranked)))
             ids += db.session.scalars(rest if limit is None else rest.limit(limit - len(ids))).all()
         return ids
